@@ -1,0 +1,109 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type Config, publicBaseUrl } from './config';
+import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
+import type { Database } from './platform/db';
+import { loadMigrations, migrate } from './platform/db';
+import {
+  createMetrics,
+  registerErrorHandler,
+  registerHealthRoutes,
+  registerMetricsHooks,
+  registerRequestContext,
+  requestIdFrom,
+} from './platform/http';
+import { newLocalAdminToken, registerLocalAdmin } from './platform/local-admin';
+import { createLogger } from './platform/logging';
+import { TenantStore } from './platform/tenants';
+
+export interface AppDeps {
+  /** An open, migrated database. */
+  db: Database;
+  /** Clock, replaceable in tests. */
+  now?: () => Date;
+}
+
+export interface MeridianApp {
+  app: FastifyInstance;
+  fhir: FhirServices;
+  tenants: TenantStore;
+  /** Secret the local CLI presents to /admin/local routes (written to DATA_DIR/server.json by main). */
+  localAdminToken: string;
+}
+
+/** The one place Meridian is wired together. It builds; it never listens (main.ts does). */
+export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianApp> {
+  loadDefinitions();
+  const app = Fastify({
+    loggerInstance: createLogger(config) as FastifyBaseLogger,
+    genReqId: (request) => requestIdFrom(request),
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const metrics = createMetrics();
+  const tenants = new TenantStore(deps.db);
+  await tenants.ensure(config.defaultTenant, config.defaultTenantName);
+
+  registerErrorHandler(app);
+  registerRequestContext(app, config);
+  app.addHook('preHandler', async (request) => {
+    if (request.tenantId !== config.defaultTenant) await tenants.ensure(request.tenantId, `Tenant ${request.tenantId}`);
+  });
+  registerMetricsHooks(app, metrics);
+  if (config.requestLog) {
+    app.addHook('onResponse', async (request, reply) => {
+      // Route pattern only: URLs and bodies can carry patient data and never reach the logs.
+      request.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      );
+    });
+  }
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Meridian platform API',
+        version: '0.1.0',
+        description: 'Non-FHIR APIs of Meridian. The FHIR API is described by /fhir/R4/metadata.',
+      },
+    },
+    hideUntagged: true,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'public' };
+  });
+
+  registerHealthRoutes(app, { db: deps.db, metrics });
+  const fhir = createFhirServices({ db: deps.db, ...(deps.now ? { now: deps.now } : {}) });
+  registerFhirRoutes(app, fhir, publicBaseUrl(config));
+
+  const localAdminToken = newLocalAdminToken();
+  registerLocalAdmin(
+    app,
+    () => localAdminToken,
+    (admin) => {
+      admin.post('/migrate', { config: { access: 'local-admin' } }, async () => {
+        const migrations = loadMigrations();
+        const report = await migrate(deps.db, migrations);
+        return {
+          engine: deps.db.engine,
+          current: report.current,
+          latest: migrations.length,
+          applied: report.applied.map(({ version, name }) => ({ version, name })),
+        };
+      });
+    },
+  );
+
+  return { app, fhir, tenants, localAdminToken };
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerImportCommand } from './import-command';
+import { registerMigrateCommand } from './migrate-command';
+
+/** `meridian <command>`: the server's command-line tool. */
+export async function runCli(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('meridian')
+    .description('Meridian clinic platform: run the server and administer it')
+    .showHelpAfterError();
+
+  program
+    .command('start')
+    .description('Start the Meridian server (settings from the environment; see README)')
+    .action(async () => {
+      const { startServer } = await import('../main');
+      await startServer();
+    });
+  registerMigrateCommand(program);
+  registerImportCommand(program);
+
+  await program.parseAsync(argv);
+}

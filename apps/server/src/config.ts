@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Meridian reads, declared once: its environment variable, default, description and
+ * whether it is sensitive (never logged or echoed). The README's settings table is written from this list.
+ */
+interface Setting<T extends z.ZodType> {
+  env: string;
+  schema: T;
+  description: string;
+  sensitive?: boolean;
+}
+
+function setting<T extends z.ZodType>(env: string, schema: T, description: string, sensitive = false): Setting<T> {
+  return { env, schema, description, sensitive };
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+export const SETTINGS = {
+  host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'Address the HTTP server listens on.'),
+  port: setting('PORT', port.default(8080), 'Port the HTTP server listens on.'),
+  baseUrl: setting(
+    'BASE_URL',
+    z.url().optional(),
+    'Public URL of this server, used in FHIR links (Bundle links, Location headers). Defaults to http://localhost:PORT.',
+  ),
+  dataDir: setting(
+    'DATA_DIR',
+    z.string().min(1).default('.data'),
+    'Folder for the embedded database and exports when DATABASE_URL is not set.',
+  ),
+  databaseUrl: setting(
+    'DATABASE_URL',
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    'PostgreSQL connection URL. When unset, Meridian runs on an embedded PostgreSQL (PGlite) in DATA_DIR.',
+    true,
+  ),
+  databasePoolSize: setting(
+    'DATABASE_POOL_SIZE',
+    z.coerce.number().int().min(1).max(200).default(10),
+    'Connections in the PostgreSQL pool.',
+  ),
+  logLevel: setting(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    'Log level of the JSON logs.',
+  ),
+  defaultTenant: setting(
+    'MERIDIAN_DEFAULT_TENANT',
+    z.uuid().default('00000000-0000-4000-8000-000000000001'),
+    'Tenant that requests without a tenant of their own are scoped to (the development tenant).',
+  ),
+  defaultTenantName: setting(
+    'MERIDIAN_DEFAULT_TENANT_NAME',
+    z.string().min(1).default('Development clinic'),
+    'Name given to the development tenant when it is first created.',
+  ),
+  shutdownTimeoutMs: setting(
+    'SHUTDOWN_TIMEOUT_MS',
+    z.coerce.number().int().min(0).default(10_000),
+    'How long a graceful shutdown waits for in-flight requests before closing anyway.',
+  ),
+  bodyLimitBytes: setting(
+    'BODY_LIMIT_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(50 * 1024 * 1024),
+    'Largest request body accepted (transaction bundles can be large).',
+  ),
+  exportDir: setting(
+    'EXPORT_DIR',
+    z.string().optional(),
+    'Folder for bulk export files. Defaults to DATA_DIR/exports.',
+  ),
+  tenantHeader: setting(
+    'MERIDIAN_TENANT_HEADER',
+    bool.default(false),
+    'Let the X-Meridian-Tenant header choose the tenant (development and tests only, until sign-in exists).',
+  ),
+  requestLog: setting('REQUEST_LOG', bool.default(true), 'Log one line per request (method, route, status, time).'),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses every setting from the environment at once, so one boot names every bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, definition] of Object.entries(SETTINGS)) {
+    const raw = env[definition.env];
+    const result = (definition.schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (result.success) {
+      config[key] = result.data;
+    } else {
+      const shown = definition.sensitive ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${definition.env}=${shown}: ${result.error.issues.map((issue) => issue.message).join('; ')}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config as Config;
+}
+
+/** Config for tests and tools: the defaults with the given overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), logLevel: 'silent', requestLog: false, ...overrides };
+}
+
+export function publicBaseUrl(config: Config): string {
+  return (config.baseUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+}

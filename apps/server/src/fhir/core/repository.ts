@@ -1,0 +1,276 @@
+import type { Meta, Resource } from '@medplum/fhirtypes';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import type { Database, Queryable } from '../../platform/db';
+import type { SearchIndexWriter } from '../search/search-index';
+import { isResourceType } from './definitions';
+import { isValidId, newId, parseEtag } from './ids';
+import { fhirErrors } from './outcome';
+import {
+  type HistoryQuery,
+  readCurrent,
+  readHistory,
+  readVersion,
+  type StoredVersion,
+  writeVersion,
+} from './resource-store';
+import { hasErrors, validateFhirResource } from './validator';
+
+/** Who is asking, for which tenant, and (inside a transaction bundle) on which open transaction. */
+export interface FhirContext {
+  tenantId: string;
+  /** Set while running inside a transaction: every step then shares it. */
+  tx?: Queryable;
+}
+
+export interface WriteResult {
+  resource: Resource;
+  created: boolean;
+}
+
+export interface RepositoryDeps {
+  db: Database;
+  index: SearchIndexWriter;
+  now?: () => Date;
+}
+
+export function parseStored<T extends Resource = Resource>(stored: StoredVersion): T {
+  return JSON.parse(stored.content ?? 'null') as T;
+}
+
+/**
+ * The FHIR resource store's behaviour: ids, versions, validation, history and the search index, all
+ * inside one transaction per write. It knows nothing of HTTP.
+ */
+export class FhirRepository {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RepositoryDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Runs `work` in the context's transaction, or in a new one for this tenant. */
+  async inTransaction<T>(ctx: FhirContext, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (ctx.tx) return work(ctx.tx);
+    return this.deps.db.transaction(ctx.tenantId, work);
+  }
+
+  /** Runs a read on the context's transaction, or on a tenant-scoped connection. */
+  async reading<T>(ctx: FhirContext, work: (db: Queryable) => Promise<T>): Promise<T> {
+    if (ctx.tx) return work(ctx.tx);
+    return this.deps.db.withTenant(ctx.tenantId, work);
+  }
+
+  /** Checks the resource against the base definitions without storing it. */
+  validate(resource: unknown, expectedType?: string): Resource {
+    if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
+      throw fhirErrors.invalid('The body must be a FHIR resource (a JSON object)');
+    }
+    const candidate = resource as Resource;
+    if (typeof candidate.resourceType !== 'string' || !isResourceType(candidate.resourceType)) {
+      throw fhirErrors.invalid(`Unknown or missing resourceType '${String(candidate.resourceType)}'`, 'resourceType');
+    }
+    if (expectedType && candidate.resourceType !== expectedType) {
+      throw fhirErrors.invalid(
+        `resourceType '${candidate.resourceType}' does not match the URL's '${expectedType}'`,
+        'resourceType',
+      );
+    }
+    const issues = validateFhirResource(candidate);
+    if (hasErrors(issues)) throw fhirErrors.invalidResource(issues);
+    return candidate;
+  }
+
+  async create(ctx: FhirContext, input: Resource, options: { id?: string } = {}): Promise<Resource> {
+    const resource = this.validate(input);
+    const id = options.id ?? newId();
+    return this.inTransaction(ctx, async (tx) => {
+      const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
+      if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
+      return stored;
+    });
+  }
+
+  async read(ctx: FhirContext, type: string, id: string): Promise<Resource> {
+    this.checkType(type);
+    if (!isValidId(id)) throw fhirErrors.notFound(type, id);
+    const stored = await this.reading(ctx, (db) => readCurrent(db, ctx.tenantId, type, id));
+    if (!stored) throw fhirErrors.notFound(type, id);
+    if (stored.deleted) throw fhirErrors.gone(type, id);
+    return parseStored(stored);
+  }
+
+  /** The stored JSON text of the current version, for serving without parsing it again. */
+  async readRaw(ctx: FhirContext, type: string, id: string): Promise<StoredVersion> {
+    this.checkType(type);
+    if (!isValidId(id)) throw fhirErrors.notFound(type, id);
+    const stored = await this.reading(ctx, (db) => readCurrent(db, ctx.tenantId, type, id));
+    if (!stored) throw fhirErrors.notFound(type, id);
+    if (stored.deleted) throw fhirErrors.gone(type, id);
+    return stored;
+  }
+
+  async vread(ctx: FhirContext, type: string, id: string, versionId: string): Promise<StoredVersion> {
+    this.checkType(type);
+    const version = Number(versionId);
+    if (!isValidId(id) || !Number.isInteger(version) || version < 1) {
+      throw fhirErrors.versionNotFound(type, id, versionId);
+    }
+    const stored = await this.reading(ctx, (db) => readVersion(db, ctx.tenantId, type, id, version));
+    if (!stored) throw fhirErrors.versionNotFound(type, id, versionId);
+    if (stored.deleted) throw fhirErrors.gone(type, id);
+    return stored;
+  }
+
+  /** Update, or create with the client's id when none exists (update-as-create). */
+  async update(
+    ctx: FhirContext,
+    type: string,
+    id: string,
+    input: Resource,
+    options: { ifMatch?: string } = {},
+  ): Promise<WriteResult> {
+    this.checkType(type);
+    if (!isValidId(id)) throw fhirErrors.invalid(`'${id}' is not a valid resource id`, 'id');
+    if (!input || typeof input !== 'object') throw fhirErrors.invalid('The body must be a FHIR resource');
+    if (input.id === undefined) throw fhirErrors.invalid('The resource must carry the id given in the URL', 'id');
+    if (input.id !== id) throw fhirErrors.invalid(`Resource id '${input.id}' does not match the URL's '${id}'`, 'id');
+    const resource = this.validate(input, type);
+    return this.inTransaction(ctx, async (tx) => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const current = await readCurrent(tx, ctx.tenantId, type, id, true);
+        this.checkIfMatch(type, id, current, options.ifMatch);
+        if (current && !current.deleted && this.unchanged(current, resource)) {
+          return { resource: parseStored(current), created: false };
+        }
+        const versionId = (current?.versionId ?? 0) + 1;
+        const stored = await this.write(tx, ctx.tenantId, resource, id, versionId, 'PUT', !current);
+        if (stored) return { resource: stored, created: !current || current.deleted };
+        // Another request created the same id between our read and our insert: read it again, now locked.
+      }
+      throw fhirErrors.concurrentWrite(type, id);
+    });
+  }
+
+  async patch(
+    ctx: FhirContext,
+    type: string,
+    id: string,
+    operations: unknown,
+    options: { ifMatch?: string } = {},
+  ): Promise<Resource> {
+    this.checkType(type);
+    if (!Array.isArray(operations)) throw fhirErrors.invalid('A JSON Patch body is an array of operations');
+    return this.inTransaction(ctx, async (tx) => {
+      const current = await readCurrent(tx, ctx.tenantId, type, id, true);
+      if (!current) throw fhirErrors.notFound(type, id);
+      if (current.deleted) throw fhirErrors.gone(type, id);
+      this.checkIfMatch(type, id, current, options.ifMatch);
+      const document = parseStored(current);
+      let patched: Resource;
+      try {
+        const problem = fastJsonPatch.validate(operations as Operation[], document);
+        if (problem) throw problem;
+        patched = fastJsonPatch.applyPatch(document, operations as Operation[], false, false).newDocument;
+      } catch (error) {
+        const failure = error as { message?: string; index?: number };
+        const where = failure.index === undefined ? undefined : `[${failure.index}]`;
+        throw fhirErrors.invalid(`JSON Patch could not be applied: ${failure.message ?? 'invalid patch'}`, where);
+      }
+      if (patched.resourceType !== type || patched.id !== id) {
+        throw fhirErrors.invalid('A patch may not change resourceType or id', 'id');
+      }
+      const resource = this.validate(patched, type);
+      if (this.unchanged(current, resource)) return parseStored(current);
+      const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
+      return stored as Resource;
+    });
+  }
+
+  /** Deletes (a new, empty version). Returns false when the resource was already deleted. */
+  async delete(ctx: FhirContext, type: string, id: string, options: { ifMatch?: string } = {}): Promise<boolean> {
+    this.checkType(type);
+    if (!isValidId(id)) throw fhirErrors.notFound(type, id);
+    return this.inTransaction(ctx, async (tx) => {
+      const current = await readCurrent(tx, ctx.tenantId, type, id, true);
+      if (!current) throw fhirErrors.notFound(type, id);
+      if (current.deleted) return false;
+      this.checkIfMatch(type, id, current, options.ifMatch);
+      const version = {
+        resourceType: type,
+        id,
+        versionId: current.versionId + 1,
+        lastUpdated: this.now().toISOString(),
+        deleted: true,
+        content: null,
+        method: 'DELETE',
+      };
+      await writeVersion(tx, ctx.tenantId, version, false);
+      await this.deps.index.write(tx, ctx.tenantId, type, id, null);
+      return true;
+    });
+  }
+
+  async history(ctx: FhirContext, query: HistoryQuery): Promise<StoredVersion[]> {
+    if (query.resourceType) this.checkType(query.resourceType);
+    return this.reading(ctx, (db) => readHistory(db, ctx.tenantId, query));
+  }
+
+  checkType(type: string): void {
+    if (!isResourceType(type)) throw fhirErrors.unknownType(type);
+  }
+
+  private checkIfMatch(type: string, id: string, current: StoredVersion | undefined, ifMatch?: string): void {
+    if (ifMatch === undefined) return;
+    const expected = parseEtag(ifMatch);
+    const actual = current && !current.deleted ? current.versionId : 0;
+    if (!expected || String(actual) !== expected) {
+      throw fhirErrors.versionConflict(type, id, expected ?? ifMatch, actual);
+    }
+  }
+
+  /** An update that changes nothing but meta's server fields keeps the current version (no new history). */
+  private unchanged(current: StoredVersion, next: Resource): boolean {
+    const before = parseStored(current);
+    return canonical(withoutServerMeta(before)) === canonical(withoutServerMeta(next));
+  }
+
+  private async write(
+    tx: Queryable,
+    tenantId: string,
+    input: Resource,
+    id: string,
+    versionId: number,
+    method: string,
+    expectNew: boolean,
+  ): Promise<Resource | undefined> {
+    const lastUpdated = this.now().toISOString();
+    const meta: Meta = { ...(input.meta ?? {}), versionId: String(versionId), lastUpdated };
+    const { resourceType, id: _ignored, meta: _oldMeta, ...rest } = input;
+    const resource = { resourceType, id, meta, ...rest } as Resource;
+    const written = await writeVersion(
+      tx,
+      tenantId,
+      { resourceType, id, versionId, lastUpdated, deleted: false, content: JSON.stringify(resource), method },
+      expectNew,
+    );
+    if (!written) return undefined;
+    await this.deps.index.write(tx, tenantId, resourceType, id, resource);
+    return resource;
+  }
+}
+
+function withoutServerMeta(resource: Resource): Resource {
+  const { meta, ...rest } = resource;
+  if (!meta) return rest as Resource;
+  const { versionId: _v, lastUpdated: _l, ...keptMeta } = meta;
+  return (Object.keys(keptMeta).length ? { ...rest, meta: keptMeta } : rest) as Resource;
+}
+
+/** JSON with object keys sorted, so two equal resources compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

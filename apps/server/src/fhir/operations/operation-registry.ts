@@ -1,0 +1,69 @@
+import type { OperationDefinition, Resource } from '@medplum/fhirtypes';
+import type { FhirContext } from '../core/repository';
+import type { FhirServices } from '../fhir-services';
+
+export type OperationLevel = 'system' | 'type' | 'instance';
+
+export interface OperationInput {
+  ctx: FhirContext;
+  services: FhirServices;
+  level: OperationLevel;
+  resourceType?: string;
+  id?: string;
+  method: 'GET' | 'POST';
+  /** Query parameters, in order. */
+  query: [string, string][];
+  /** The parsed request body (usually a Parameters resource), for POST. */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  /** The FHIR base URL as the client sees it, e.g. http://localhost:8080/fhir/R4. */
+  baseUrl: string;
+}
+
+export interface OperationResult {
+  status?: number;
+  resource?: Resource;
+  headers?: Record<string, string>;
+  /** A non-FHIR body (e.g. ndjson), with its content type. */
+  raw?: { contentType: string; body: string | NodeJS.ReadableStream };
+}
+
+export interface FhirOperation {
+  /** Without the `$`. */
+  name: string;
+  levels: OperationLevel[];
+  /** For type and instance levels: the types it applies to; omitted means every type. */
+  resourceTypes?: string[];
+  methods: ('GET' | 'POST')[];
+  /** Canonical URL of its OperationDefinition, for the CapabilityStatement. */
+  definition: string;
+  /** Whether it only reads (then GET is allowed). */
+  affectsState: boolean;
+  handle(input: OperationInput): Promise<OperationResult>;
+  /** Optional OperationDefinition to publish. */
+  operationDefinition?: OperationDefinition;
+}
+
+/** The operations this server offers. Each lives in its own file under fhir/operations/ and is registered in app wiring. */
+export class OperationRegistry {
+  private readonly operations = new Map<string, FhirOperation>();
+
+  register(operation: FhirOperation): this {
+    if (this.operations.has(operation.name)) throw new Error(`Operation $${operation.name} registered twice`);
+    this.operations.set(operation.name, operation);
+    return this;
+  }
+
+  find(name: string, level: OperationLevel, resourceType?: string): FhirOperation | undefined {
+    const operation = this.operations.get(name);
+    if (!operation || !operation.levels.includes(level)) return undefined;
+    if (level !== 'system' && operation.resourceTypes && !operation.resourceTypes.includes(resourceType ?? '')) {
+      return undefined;
+    }
+    return operation;
+  }
+
+  all(): FhirOperation[] {
+    return [...this.operations.values()];
+  }
+}

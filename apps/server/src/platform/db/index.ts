@@ -1,0 +1,6 @@
+export type { Database, DatabaseEngine, Queryable, QueryResult } from './database';
+export { APP_ROLE, assertTenantId } from './database';
+export { loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationReport, migrate } from './migrate';
+export { openDatabase, openMigratedDatabase } from './open';
+export { createPgliteDatabase, type PgliteDatabase, type PgliteOptions } from './pglite';
+export { createPostgresDatabase, type PostgresOptions } from './postgres';

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Resource } from '@medplum/fhirtypes';
+import type { LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp, type MeridianApp } from '../src/app';
+import { type Config, testConfig } from '../src/config';
+import { createPgliteDatabase, createPostgresDatabase, type Database } from '../src/platform/db';
+import { onServer, uniqueDatabaseName, withDatabase } from './test-database';
+
+export interface TestApp extends MeridianApp {
+  db: Database;
+  config: Config;
+  /** The development tenant every request is scoped to unless X-Meridian-Tenant says otherwise. */
+  tenantId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database of the engine under test (PGlite, or PostgreSQL when TEST_DATABASE_URL is
+ * set) with Meridian built on it. Each call is isolated from every other.
+ */
+export async function createTestDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const template = inject('postgresTemplate');
+    const name = uniqueDatabaseName(url);
+    await onServer(url, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+    const db = createPostgresDatabase({ url: withDatabase(url, name), poolSize: 8 });
+    return {
+      db,
+      async drop() {
+        await db.close();
+        await onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      },
+    };
+  }
+  const file = inject('pgliteTemplate');
+  if (!file) throw new Error('The test global setup did not build a database template');
+  const db = await createPgliteDatabase({ loadDataDir: new Blob([readFileSync(file)]) });
+  return { db, drop: () => db.close() };
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { db, drop } = await createTestDatabase();
+  const config = testConfig({ tenantHeader: true, ...overrides });
+  const built = await buildApp(config, { db });
+  await built.app.ready();
+  return {
+    ...built,
+    db,
+    config,
+    tenantId: config.defaultTenant,
+    async close() {
+      await built.app.close();
+      await drop();
+    },
+  };
+}
+
+export function newTenantId(): string {
+  return randomUUID();
+}
+
+export const FHIR = '/fhir/R4';
+
+/** Small helpers for FHIR calls through app.inject(). */
+export function fhirClient(app: TestApp, tenantId?: string) {
+  const headers = (extra: Record<string, string> = {}) => ({
+    accept: 'application/fhir+json',
+    ...(tenantId ? { 'x-meridian-tenant': tenantId } : {}),
+    ...extra,
+  });
+  const send = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> =>
+    app.app.inject({
+      method,
+      url: `${FHIR}/${path.replace(/^\//, '')}`,
+      headers: headers({
+        ...(body !== undefined
+          ? { 'content-type': method === 'PATCH' ? 'application/json-patch+json' : 'application/fhir+json' }
+          : {}),
+        ...extra,
+      }),
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+  return {
+    get: (path: string, extra?: Record<string, string>) => send('GET', path, undefined, extra),
+    post: (path: string, body: unknown, extra?: Record<string, string>) => send('POST', path, body, extra),
+    put: (path: string, body: unknown, extra?: Record<string, string>) => send('PUT', path, body, extra),
+    patch: (path: string, body: unknown, extra?: Record<string, string>) => send('PATCH', path, body, extra),
+    delete: (path: string, extra?: Record<string, string>) => send('DELETE', path, undefined, extra),
+    /** Creates a resource and returns it as stored (fails the test on anything but 201). */
+    async create<T extends Resource>(resource: T): Promise<T & { id: string }> {
+      const res = await send('POST', resource.resourceType, resource);
+      if (res.statusCode !== 201)
+        throw new Error(`create ${resource.resourceType} failed: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+  };
+}
