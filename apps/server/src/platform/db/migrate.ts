@@ -11,14 +11,16 @@ export interface Migration {
   sql: string;
 }
 
-/** Reads `NNNN_name.sql` files in order. A gap or a duplicate number is a mistake worth stopping for. */
+/** Reads `NNNN_name.sql` files in order. A duplicate number is a mistake worth stopping for. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const files = readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
     .sort();
-  return files.map((file, index) => {
+  let previous = 0;
+  return files.map((file) => {
     const version = Number(file.slice(0, 4));
-    if (version !== index + 1) throw new Error(`Migration ${file} is out of sequence (expected ${index + 1})`);
+    if (version <= previous) throw new Error(`Migration ${file} repeats version ${version}`);
+    previous = version;
     return { version, name: file.slice(5, -4), sql: readFileSync(join(dir, file), 'utf8') };
   });
 }
