@@ -1,10 +1,11 @@
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { validateRequiredBindings } from './binding-validator';
 import { loadDefinitions } from './definitions';
 
 /**
  * Checks a resource against the base R4 StructureDefinitions: element types, cardinality, invariants
- * (FHIRPath constraints) and reference targets. Returns the issues; errors mean the resource must not be stored.
+ * (FHIRPath constraints), reference targets and required terminology bindings. Returns the issues; errors mean the resource must not be stored.
  */
 export function validateFhirResource(resource: Resource): OperationOutcomeIssue[] {
   loadDefinitions();
@@ -18,7 +19,7 @@ export function validateFhirResource(resource: Resource): OperationOutcomeIssue[
       throw error;
     }
   }
-  return issues.map(normaliseIssue);
+  return [...issues.map(normaliseIssue), ...validateRequiredBindings(resource)];
 }
 
 function normaliseIssue(found: OperationOutcomeIssue): OperationOutcomeIssue {
