@@ -84,7 +84,7 @@ function includeCodes(include: ValueSetComposeInclude, seen: Set<string>): Map<s
     for (const concept of include.concept) codes.add(concept.code);
   } else {
     const codeSystem = loadTerminology().codeSystems.get(include.system);
-    if (!codeSystem || codeSystem.content !== 'complete' || !codeSystem.concept?.length) return undefined;
+    if (codeSystem?.content !== 'complete' || !codeSystem.concept?.length) return undefined;
     collectConcepts(codeSystem.concept, codes);
   }
   return new Map([[include.system, codes]]);
