@@ -160,7 +160,9 @@ function walkObject(
     if (!found) continue;
     const childPath = `${path}.${key}`;
     if (Array.isArray(child)) {
-      child.forEach((item, index) => walkValue(item, found, `${childPath}[${index}]`, issues));
+      child.forEach((item, index) => {
+        walkValue(item, found, `${childPath}[${index}]`, issues);
+      });
     } else {
       walkValue(child, found, childPath, issues);
     }
