@@ -47,6 +47,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   const tenants = new TenantStore(deps.db);
   await tenants.ensure(config.defaultTenant, config.defaultTenantName);
 
+  // Graceful shutdown: once closing starts, answers to in-flight requests end their keep-alive
+  // connections, so close() finishes as soon as the last request is answered.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   registerErrorHandler(app);
   registerRequestContext(app, config);
   app.addHook('preHandler', async (request) => {

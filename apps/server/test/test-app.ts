@@ -41,10 +41,16 @@ export async function createTestDatabase(): Promise<{ db: Database; drop(): Prom
   return { db, drop: () => db.close() };
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Adds routes or hooks before the app is sealed (tests of platform behaviour). */
+  beforeReady?: (app: MeridianApp['app']) => void;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const { db, drop } = await createTestDatabase();
   const config = testConfig({ tenantHeader: true, ...overrides });
   const built = await buildApp(config, { db });
+  options.beforeReady?.(built.app);
   await built.app.ready();
   return {
     ...built,

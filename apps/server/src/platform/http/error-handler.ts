@@ -4,6 +4,20 @@ import { AppError, problemBody } from './problem';
 
 const REQUEST_ID_EXTENSION = 'https://meridian.health/fhir/StructureDefinition/request-id';
 
+/** Codes for errors that did not come from Meridian's own typed errors (body parsing, limits, ...). */
+function genericCode(status: number): string {
+  if (status === 404) return problemCode('NOT_FOUND');
+  if (status === 413) return problemCode('PAYLOAD_TOO_LARGE');
+  if (status === 415) return problemCode('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 429) return problemCode('RATE_LIMITED');
+  if (status >= 500) return problemCode('INTERNAL');
+  return problemCode('BAD_REQUEST');
+}
+
+function problemCode<T extends string>(code: T): T {
+  return code;
+}
+
 function isFhirPath(url: string): boolean {
   return url.startsWith('/fhir/');
 }
@@ -29,7 +43,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const fastifyError = error as FastifyError;
     const status = fastifyError.statusCode && fastifyError.statusCode < 500 ? fastifyError.statusCode : 500;
-    const code = status === 500 ? 'INTERNAL' : (fastifyError.code ?? 'BAD_REQUEST');
+    const code = genericCode(status);
     const detail =
       status === 500 ? 'An unexpected error occurred; the request id identifies it in the logs' : error.message;
     if (status === 500) {
@@ -70,6 +84,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply
       .code(404)
       .type('application/problem+json')
-      .send(problemBody(404, 'NOT_FOUND', detail, request.id));
+      .send(problemBody(404, problemCode('NOT_FOUND'), detail, request.id));
   });
 }
