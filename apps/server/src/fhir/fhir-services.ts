@@ -24,7 +24,12 @@ export interface SearchService {
 
 export interface BundleService {
   /** Runs a `transaction` or `batch` Bundle and returns its response Bundle. */
-  process(ctx: FhirContext, bundle: unknown, baseUrl: string): Promise<Bundle>;
+  process(
+    ctx: FhirContext,
+    bundle: unknown,
+    baseUrl: string,
+    options?: { prefer?: 'minimal' | 'representation' | 'OperationOutcome' },
+  ): Promise<Bundle>;
 }
 
 export interface FhirServices {

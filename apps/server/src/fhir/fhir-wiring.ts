@@ -1,15 +1,9 @@
 import type { Database } from '../platform/db';
-import { fhirErrors } from './core/outcome';
+import { createBundleService } from './bundle';
 import { FhirRepository } from './core/repository';
-import type { BundleService, FhirServices } from './fhir-services';
+import type { FhirServices } from './fhir-services';
 import { OperationRegistry } from './operations/operation-registry';
 import { pendingIndexWriter, pendingSearch } from './search/pending-search';
-
-const pendingBundles: BundleService = {
-  async process() {
-    throw fhirErrors.notSupported('Batch and transaction Bundles are not available yet');
-  },
-};
 
 export interface FhirWiringOptions {
   db: Database;
@@ -24,5 +18,7 @@ export function createFhirServices(options: FhirWiringOptions): FhirServices {
     ...(options.now ? { now: options.now } : {}),
   });
   const operations = new OperationRegistry();
-  return { repository, search: pendingSearch, bundles: pendingBundles, operations };
+  const services: Omit<FhirServices, 'bundles'> = { repository, search: pendingSearch, operations };
+  // Bundles use the same repository and search as the REST API, so entries behave like single requests.
+  return { ...services, bundles: createBundleService(services) };
 }

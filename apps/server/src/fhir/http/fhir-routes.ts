@@ -1,11 +1,19 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { conditionalCreate, conditionalDelete, conditionalUpdate } from '../bundle';
 import { fhirErrors } from '../core/outcome';
 import type { FhirContext } from '../core/repository';
 import type { FhirServices } from '../fhir-services';
 import type { OperationLevel } from '../operations/operation-registry';
 import { buildCapabilityStatement } from './capability';
-import { checkAcceptable, FHIR_JSON, handlingPreference, sendWritten, versionHeaders } from './fhir-reply';
+import {
+  checkAcceptable,
+  FHIR_JSON,
+  handlingPreference,
+  returnPreference,
+  sendWritten,
+  versionHeaders,
+} from './fhir-reply';
 import { historyBundle, parseHistoryParams } from './history';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
@@ -118,7 +126,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
       );
       fhir.get('/', { config: access }, async (request, reply) => search(request, reply));
       fhir.post('/', { config: access }, async (request, reply) => {
-        const bundle = await services.bundles.process(ctxOf(request), request.body, baseUrl);
+        const bundle = await services.bundles.process(ctxOf(request), request.body, baseUrl, {
+          prefer: returnPreference(request),
+        });
         return reply.type(FHIR_JSON).send(bundle);
       });
       fhir.get('/_history', { config: access }, async (request, reply) => {
@@ -137,23 +147,23 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
         const { type } = request.params as Required<Params>;
         if (type.startsWith('$')) return operation(request, reply, 'system', type.slice(1));
         repository.checkType(type);
-        const ifNoneExist = header(request, 'if-none-exist');
-        if (ifNoneExist !== undefined) {
-          const criteria = [...new URLSearchParams(ifNoneExist.replace(/^[^?]*\?/, '')).entries()];
-          if (!criteria.length) throw fhirErrors.invalid('If-None-Exist needs search criteria');
-          const matches = await services.search.findIds(ctxOf(request), type, criteria, 2);
-          if (matches.length > 1) throw fhirErrors.multipleMatches('If-None-Exist');
-          if (matches.length === 1) {
-            const existing = await repository.read(ctxOf(request), type, matches[0]!);
-            return sendWritten(request, reply, existing, 200, undefined, `${type}/${existing.id} already exists`);
-          }
-        }
         const body = request.body as Resource;
         if (body && typeof body === 'object' && body.resourceType && body.resourceType !== type) {
           throw fhirErrors.invalid(
             `resourceType '${body.resourceType}' does not match the URL's '${type}'`,
             'resourceType',
           );
+        }
+        const ifNoneExist = header(request, 'if-none-exist');
+        if (ifNoneExist !== undefined) {
+          const criteria = [...new URLSearchParams(ifNoneExist.replace(/^[^?]*\?/, '')).entries()];
+          if (!criteria.length) throw fhirErrors.invalid('If-None-Exist needs search criteria');
+          const result = await conditionalCreate(services, ctxOf(request), type, body, criteria);
+          const { resource } = result;
+          const location = `${baseUrl}/${type}/${resource.id}/_history/${resource.meta?.versionId}`;
+          return result.created
+            ? sendWritten(request, reply, resource, 201, location, `Created ${type}/${resource.id}`)
+            : sendWritten(request, reply, resource, 200, undefined, `${type}/${resource.id} already exists`);
         }
         const created = await repository.create(ctxOf(request), body);
         const location = `${baseUrl}/${type}/${created.id}/_history/${created.meta?.versionId}`;
@@ -162,37 +172,30 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
       fhir.put<{ Params: Params }>('/:type', { config: access }, async (request, reply) => {
         const { type } = request.params as Required<Params>;
         repository.checkType(type);
-        const matches = await services.search.findIds(ctxOf(request), type, conditionalParams(request), 2);
-        if (matches.length > 1) throw fhirErrors.multipleMatches('The conditional update');
-        const body = request.body as Resource;
-        const id = matches[0] ?? body?.id;
-        if (!matches.length && !id) {
-          const created = await repository.create(ctxOf(request), body);
-          const location = `${baseUrl}/${type}/${created.id}/_history/${created.meta?.versionId}`;
-          return sendWritten(request, reply, created, 201, location, `Created ${type}/${created.id}`);
-        }
-        if (matches.length && body?.id && body.id !== matches[0]) {
-          throw fhirErrors.invalid(`Resource id '${body.id}' does not match the resource found (${matches[0]})`, 'id');
-        }
-        const result = await repository.update(ctxOf(request), type, id!, { ...body, id: id! } as Resource, {
-          ...(header(request, 'if-match') ? { ifMatch: header(request, 'if-match')! } : {}),
-        });
-        const location = `${baseUrl}/${type}/${id}/_history/${result.resource.meta?.versionId}`;
+        const ifMatch = header(request, 'if-match');
+        const result = await conditionalUpdate(
+          services,
+          ctxOf(request),
+          type,
+          conditionalParams(request),
+          request.body as Resource,
+          ifMatch ? { ifMatch } : {},
+        );
+        const { resource } = result;
+        const location = `${baseUrl}/${type}/${resource.id}/_history/${resource.meta?.versionId}`;
         return sendWritten(
           request,
           reply,
-          result.resource,
+          resource,
           result.created ? 201 : 200,
           location,
-          `Updated ${type}/${id}`,
+          `${result.created ? 'Created' : 'Updated'} ${type}/${resource.id}`,
         );
       });
       fhir.delete<{ Params: Params }>('/:type', { config: access }, async (request, reply) => {
         const { type } = request.params as Required<Params>;
         repository.checkType(type);
-        const matches = await services.search.findIds(ctxOf(request), type, conditionalParams(request), 2);
-        if (matches.length > 1) throw fhirErrors.multipleMatches('The conditional delete');
-        if (matches.length === 1) await repository.delete(ctxOf(request), type, matches[0]!);
+        await conditionalDelete(services, ctxOf(request), type, conditionalParams(request));
         return reply.code(204).send();
       });
       fhir.post<{ Params: Params }>('/:type/_search', { config: access }, async (request, reply) =>
