@@ -1,0 +1,135 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../../platform/db';
+import { extractIndexRows } from './index-extractor';
+import type { IndexRows } from './index-rows';
+import type { SearchIndexWriter } from './search-index';
+
+interface TableSpec {
+  table: string;
+  columns: string[];
+  casts: string[];
+  values(rows: IndexRows): unknown[][];
+}
+
+const TABLES: TableSpec[] = [
+  {
+    table: 'fhir_sp_string',
+    columns: ['code', 'value', 'exact'],
+    casts: ['text', 'text', 'text'],
+    values: (rows) => [
+      rows.string.map((r) => r.code),
+      rows.string.map((r) => r.value),
+      rows.string.map((r) => r.exact),
+    ],
+  },
+  {
+    table: 'fhir_sp_token',
+    columns: ['code', 'system', 'value', 'display', 'of_type'],
+    casts: ['text', 'text', 'text', 'text', 'text'],
+    values: (rows) => [
+      rows.token.map((r) => r.code),
+      rows.token.map((r) => r.system),
+      rows.token.map((r) => r.value),
+      rows.token.map((r) => r.display),
+      rows.token.map((r) => r.ofType),
+    ],
+  },
+  {
+    table: 'fhir_sp_reference',
+    columns: ['code', 'target_type', 'target_id', 'url'],
+    casts: ['text', 'text', 'text', 'text'],
+    values: (rows) => [
+      rows.reference.map((r) => r.code),
+      rows.reference.map((r) => r.targetType),
+      rows.reference.map((r) => r.targetId),
+      rows.reference.map((r) => r.url),
+    ],
+  },
+  {
+    table: 'fhir_sp_date',
+    columns: ['code', 'low', 'high'],
+    casts: ['text', 'timestamptz', 'timestamptz'],
+    values: (rows) => [rows.date.map((r) => r.code), rows.date.map((r) => r.low), rows.date.map((r) => r.high)],
+  },
+  {
+    table: 'fhir_sp_number',
+    columns: ['code', 'value', 'low', 'high'],
+    casts: ['text', 'numeric', 'numeric', 'numeric'],
+    values: (rows) => [
+      rows.number.map((r) => r.code),
+      rows.number.map((r) => r.value),
+      rows.number.map((r) => r.low),
+      rows.number.map((r) => r.high),
+    ],
+  },
+  {
+    table: 'fhir_sp_quantity',
+    columns: ['code', 'system', 'unit', 'value', 'low', 'high'],
+    casts: ['text', 'text', 'text', 'numeric', 'numeric', 'numeric'],
+    values: (rows) => [
+      rows.quantity.map((r) => r.code),
+      rows.quantity.map((r) => r.system),
+      rows.quantity.map((r) => r.unit),
+      rows.quantity.map((r) => r.value),
+      rows.quantity.map((r) => r.low),
+      rows.quantity.map((r) => r.high),
+    ],
+  },
+  {
+    table: 'fhir_sp_uri',
+    columns: ['code', 'value'],
+    casts: ['text', 'text'],
+    values: (rows) => [rows.uri.map((r) => r.code), rows.uri.map((r) => r.value)],
+  },
+  {
+    table: 'fhir_sp_composite',
+    columns: ['code', 'first_key', 'components'],
+    casts: ['text', 'text', 'jsonb'],
+    values: (rows) => [
+      rows.composite.map((r) => r.code),
+      rows.composite.map((r) => r.firstKey),
+      rows.composite.map((r) => JSON.stringify(r.components)),
+    ],
+  },
+];
+
+/**
+ * Builds one statement that deletes a resource's old index rows and inserts its new ones: every table
+ * in a single round trip. Sub-statements of one WITH share a snapshot, so the deletes never see the inserts.
+ */
+export function indexStatement(
+  tenantId: string,
+  resourceType: string,
+  id: string,
+  rows: IndexRows | null,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [tenantId, resourceType, id];
+  const parts = TABLES.map(
+    (spec, n) =>
+      `d${n} AS (DELETE FROM ${spec.table} WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3)`,
+  );
+  if (rows) {
+    TABLES.forEach((spec, n) => {
+      const values = spec.values(rows);
+      if (!values[0]?.length) return;
+      const placeholders = values.map((column, c) => {
+        params.push(column);
+        return `$${params.length}::${spec.casts[c]}[]`;
+      });
+      parts.push(
+        `i${n} AS (INSERT INTO ${spec.table} (tenant_id, resource_type, resource_id, ${spec.columns.join(', ')})
+         SELECT $1::uuid, $2, $3, * FROM unnest(${placeholders.join(', ')}))`,
+      );
+    });
+  }
+  return { sql: `WITH ${parts.join(',\n')} SELECT 1`, params };
+}
+
+/** Keeps the index tables in step with each write, inside the write's transaction. */
+export const searchIndexWriter: SearchIndexWriter = {
+  async write(db: Queryable, tenantId: string, resourceType: string, id: string, resource: Resource | null) {
+    const rows = resource ? extractIndexRows(resource) : null;
+    const { sql, params } = indexStatement(tenantId, resourceType, id, rows);
+    await db.query(sql, params);
+  },
+};

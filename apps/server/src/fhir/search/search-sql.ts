@@ -1,0 +1,234 @@
+import type { ParamDefinition } from './search-definitions';
+import type { Condition, SearchQuery, SearchValue, SortKey } from './search-query';
+import { type Columns, instantSql, SqlParams, tableColumns, valueSql } from './search-sql-values';
+
+/**
+ * Turns a SearchQuery into parameterised SQL over fhir_resource and the index tables. Table names and
+ * parameter codes come from our own definitions; everything from the request is a $n parameter.
+ */
+
+let aliasCounter = 0;
+function nextAlias(prefix: string): string {
+  aliasCounter = (aliasCounter + 1) % 1_000_000;
+  return `${prefix}${aliasCounter}`;
+}
+
+/** Correlates an index row with the resource row it belongs to. */
+function rowOf(index: string, resource: string): string {
+  return `${index}.tenant_id = ${resource}.tenant_id AND ${index}.resource_type = ${resource}.resource_type AND ${index}.resource_id = ${resource}.id`;
+}
+
+function jsonColumns(alias: string): Columns {
+  const text = (key: string) => `(${alias}->>'${key}')`;
+  return {
+    value: text('v'),
+    exact: text('v'),
+    system: text('s'),
+    display: text('v'),
+    ofType: text('t'),
+    low: `${text('lo')}::timestamptz`,
+    high: `${text('hi')}::timestamptz`,
+    unit: text('u'),
+    targetType: text('tt'),
+    targetId: text('ti'),
+    url: text('v'),
+  };
+}
+
+function componentSql(value: SearchValue, position: number, row: string, p: SqlParams): string {
+  const element = nextAlias('c');
+  const columns = jsonColumns(element);
+  if (value.type === 'token') columns.value = `(${element}->>'c')`;
+  if (value.type === 'number' || value.type === 'quantity') columns.value = `(${element}->>'v')::numeric`;
+  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${row}.components->${position}) ${element} WHERE ${valueSql(value, undefined, columns, p)})`;
+}
+
+function compositeSql(value: SearchValue, param: ParamDefinition, row: string, p: SqlParams): string {
+  if (value.type !== 'composite') return 'false';
+  const [first, ...rest] = value.parts;
+  const parts: string[] = [];
+  if (first?.type === 'token' && first.code !== undefined && param.components?.[0]?.type === 'token') {
+    parts.push(`${row}.first_key = ${p.add(first.code)}`);
+    if (first.system !== undefined) parts.push(componentSql(first, 0, row, p));
+  } else if (first) {
+    parts.push(componentSql(first, 0, row, p));
+  }
+  for (const [i, part] of rest.entries()) parts.push(componentSql(part, i + 1, row, p));
+  return `(${parts.join(' AND ')})`;
+}
+
+function indexExists(param: ParamDefinition, resource: string, p: SqlParams, extra?: (row: string) => string): string {
+  const row = nextAlias('i');
+  const filter = extra ? ` AND ${extra(row)}` : '';
+  return `EXISTS (SELECT 1 FROM ${param.table} ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(param.code)}${filter})`;
+}
+
+/** The SQL condition for one parsed condition on the resource row `resource`. */
+export function conditionSql(condition: Condition, resource: string, p: SqlParams): string {
+  switch (condition.kind) {
+    case 'id': {
+      const test = `${resource}.id = ANY(${p.add(condition.ids)}::text[])`;
+      return condition.not ? `NOT (${test})` : test;
+    }
+    case 'lastUpdated':
+      return `(${condition.values
+        .map((value) => instantSql(value.prefix, value.low, value.high, `${resource}.last_updated`, p))
+        .join(' OR ')})`;
+    case 'missing': {
+      const exists = indexExists(condition.param, resource, p);
+      return condition.missing ? `NOT ${exists}` : exists;
+    }
+    case 'match': {
+      const { param, modifier, values } = condition;
+      const exists = indexExists(param, resource, p, (row) => {
+        const alternatives = values.map((value) =>
+          param.type === 'composite'
+            ? compositeSql(value, param, row, p)
+            : valueSql(value, modifier === 'not' || modifier === 'type' ? undefined : modifier, tableColumns(row), p),
+        );
+        return `(${alternatives.join(' OR ')})`;
+      });
+      return modifier === 'not' ? `NOT ${exists}` : exists;
+    }
+    case 'chain': {
+      const row = nextAlias('i');
+      const target = nextAlias('t');
+      return `EXISTS (SELECT 1 FROM fhir_sp_reference ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(condition.param.code)}
+        AND ${row}.target_type = ANY(${p.add(condition.targetTypes)}::text[])
+        AND EXISTS (SELECT 1 FROM fhir_resource ${target} WHERE ${target}.tenant_id = ${row}.tenant_id
+          AND ${target}.resource_type = ${row}.target_type AND ${target}.id = ${row}.target_id AND NOT ${target}.deleted
+          AND ${conditionSql(condition.next, target, p)}))`;
+    }
+    case 'has': {
+      const row = nextAlias('i');
+      const source = nextAlias('s');
+      return `EXISTS (SELECT 1 FROM fhir_sp_reference ${row} WHERE ${row}.tenant_id = ${resource}.tenant_id
+        AND ${row}.target_type = ${resource}.resource_type AND ${row}.target_id = ${resource}.id
+        AND ${row}.resource_type = ${p.add(condition.sourceType)} AND ${row}.code = ${p.add(condition.referenceCode)}
+        AND EXISTS (SELECT 1 FROM fhir_resource ${source} WHERE ${source}.tenant_id = ${row}.tenant_id
+          AND ${source}.resource_type = ${row}.resource_type AND ${source}.id = ${row}.resource_id AND NOT ${source}.deleted
+          AND ${conditionSql(condition.next, source, p)}))`;
+    }
+  }
+}
+
+/** The SQL type a sort key's values have, to cast cursor values back. */
+function sortCast(key: SortKey): string {
+  if (key.code === '_lastUpdated') return 'timestamptz';
+  if (key.code === '_id') return 'text';
+  switch (key.param?.type) {
+    case 'date':
+      return 'timestamptz';
+    case 'number':
+    case 'quantity':
+      return 'numeric';
+    default:
+      return 'text';
+  }
+}
+
+/** The expression a sort key orders by: the lowest value ascending, the highest descending. */
+function sortExpression(key: SortKey, resource: string, p: SqlParams): string {
+  if (key.code === '_id') return `${resource}.id`;
+  if (key.code === '_lastUpdated') return `${resource}.last_updated`;
+  const param = key.param!;
+  const aggregate = key.descending ? 'max' : 'min';
+  const row = 'o';
+  let column: string;
+  switch (param.type) {
+    case 'date':
+      column = key.descending ? `coalesce(${row}.high, ${row}.low)` : `coalesce(${row}.low, ${row}.high)`;
+      break;
+    case 'reference':
+      column = `coalesce(${row}.target_type || '/' || ${row}.target_id, ${row}.url)`;
+      break;
+    default:
+      column = `${row}.value`;
+  }
+  return `(SELECT ${aggregate}(${column}) FROM ${param.table} ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(param.code)})`;
+}
+
+export interface SelectPlan {
+  sql: string;
+  params: unknown[];
+  /** How many sort values each row carries before its type and id (for the next cursor). */
+  sortCount: number;
+}
+
+function whereClauses(query: SearchQuery, tenantId: string, p: SqlParams): string[] {
+  const where = [`r.tenant_id = ${p.add(tenantId)}`, 'NOT r.deleted'];
+  if (query.types.length === 1) where.push(`r.resource_type = ${p.add(query.types[0])}`);
+  else if (query.types.length > 1) where.push(`r.resource_type = ANY(${p.add(query.types)}::text[])`);
+  for (const condition of query.conditions) where.push(conditionSql(condition, 'r', p));
+  return where;
+}
+
+/** Rows strictly after the cursor in (sort keys..., type, id) order, NULLs last in either direction. */
+function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: unknown[], p: SqlParams): string {
+  const sortValues = cursor.slice(0, -2);
+  const [cursorType, cursorId] = cursor.slice(-2);
+  const ors: string[] = [];
+  const equal: string[] = [];
+  sortExpressions.forEach((expression, i) => {
+    const key = query.sort[i]!;
+    const value = sortValues[i];
+    if (value === null || value === undefined) {
+      equal.push(`${expression} IS NULL`);
+      return;
+    }
+    const typed = `${p.add(value)}::${sortCast(key)}`;
+    const after = `(${expression} ${key.descending ? '<' : '>'} ${typed} OR ${expression} IS NULL)`;
+    ors.push(equal.length ? `(${equal.join(' AND ')} AND ${after})` : after);
+    equal.push(`${expression} = ${typed}`);
+  });
+  const tie = `(r.resource_type, r.id) > (${p.add(cursorType)}, ${p.add(cursorId)})`;
+  ors.push(equal.length ? `(${equal.join(' AND ')} AND ${tie})` : tie);
+  return `(${ors.join(' OR ')})`;
+}
+
+/** The page query: matching rows in sort order after the cursor, one more than the page to know if there is a next. */
+export function selectSql(query: SearchQuery, tenantId: string): SelectPlan {
+  const p = new SqlParams();
+  const where = whereClauses(query, tenantId, p);
+  const sortExpressions = query.sort.map((key) => sortExpression(key, 'r', p));
+  if (query.cursor) {
+    if (query.cursor.length !== sortExpressions.length + 2) {
+      where.push('false');
+    } else {
+      where.push(keysetSql(sortExpressions, query, query.cursor, p));
+    }
+  }
+  const order = [
+    ...query.sort.map((key, i) => `s${i} ${key.descending ? 'DESC' : 'ASC'} NULLS LAST`),
+    'r.resource_type',
+    'r.id',
+  ];
+  const columns = sortExpressions.map((expression, i) => `${expression}::text AS s${i}`);
+  // Ordering by the text form would sort numbers and dates wrongly, so order by the typed expression.
+  const orderBy = order.map((term, i) =>
+    i < sortExpressions.length ? term.replace(`s${i}`, sortExpressions[i]!) : term,
+  );
+  const sql = `SELECT r.resource_type, r.id, r.content${columns.length ? `, ${columns.join(', ')}` : ''}
+    FROM fhir_resource r WHERE ${where.join('\n AND ')}
+    ORDER BY ${orderBy.join(', ')} LIMIT ${p.add(query.count + 1)}`;
+  return { sql, params: p.values, sortCount: sortExpressions.length };
+}
+
+/** Counts matches, stopping at `cap` when given (so a default total never reads more than that). */
+export function countSql(query: SearchQuery, tenantId: string, cap?: number): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const where = whereClauses(query, tenantId, p);
+  const inner = `SELECT 1 FROM fhir_resource r WHERE ${where.join('\n AND ')}`;
+  const sql =
+    cap === undefined
+      ? `SELECT count(*)::int AS n FROM (${inner}) x`
+      : `SELECT count(*)::int AS n FROM (${inner} LIMIT ${p.add(cap)}) x`;
+  return { sql, params: p.values };
+}
+
+/** The planner's estimate of the match count, for `_total=estimate`. */
+export function estimateSql(query: SearchQuery, tenantId: string): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const where = whereClauses(query, tenantId, p);
+  return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE ${where.join(' AND ')}`, params: p.values };
+}
