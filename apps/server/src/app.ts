@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
+import { registerAuditModule } from './modules/audit';
+import { registerIdentityModule, trackRoutes } from './modules/identity';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
 import {
@@ -38,11 +41,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   const app = Fastify({
     loggerInstance: createLogger(config) as FastifyBaseLogger,
     genReqId: (request) => requestIdFrom(request),
-    disableRequestLogging: true,
+    // Fastify's own request lines would log URLs (which can carry patient data); ours log route patterns.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
   });
+  app.decorate('routeTable', trackRoutes(app));
   const metrics = createMetrics();
   const tenants = new TenantStore(deps.db);
   await tenants.ensure(config.defaultTenant, config.defaultTenantName);
@@ -61,6 +66,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerRequestContext(app, config);
   app.addHook('preHandler', async (request) => {
     if (request.tenantId !== config.defaultTenant) await tenants.ensure(request.tenantId, `Tenant ${request.tenantId}`);
+  });
+  const audit = registerAuditModule(app, { db: deps.db, now: deps.now, localAdminToken: () => localAdminToken });
+  await registerIdentityModule(app, {
+    config,
+    db: deps.db,
+    audit,
+    now: deps.now,
+    localAdminToken: () => localAdminToken,
   });
   registerMetricsHooks(app, metrics);
   if (config.requestLog) {
@@ -94,7 +107,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   });
 
   registerHealthRoutes(app, { db: deps.db, metrics });
-  const fhir = createFhirServices({ db: deps.db, ...(deps.now ? { now: deps.now } : {}) });
+  const fhir = createFhirServices({
+    db: deps.db,
+    exportDir: config.exportDir ?? join(config.dataDir, 'exports'),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
 
   const localAdminToken = newLocalAdminToken();
