@@ -132,7 +132,7 @@ describe('validateRequiredBindings', () => {
   });
 
   it('is part of the validator that guards every write', () => {
-    const issues = validateFhirResource({ resourceType: 'Patient', gender: 'x' } as Resource);
+    const issues = validateFhirResource({ resourceType: 'Patient', gender: 'x' } as unknown as Resource);
     expect(issues.some((found) => found.code === 'code-invalid' && found.expression?.[0] === 'Patient.gender')).toBe(
       true,
     );

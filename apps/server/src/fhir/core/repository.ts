@@ -10,6 +10,7 @@ import {
   readCurrent,
   readHistory,
   readVersion,
+  rewriteCurrentVersion,
   type StoredVersion,
   writeVersion,
 } from './resource-store';
@@ -207,6 +208,35 @@ export class FhirRepository {
       await writeVersion(tx, ctx.tenantId, version, false);
       await this.deps.index.write(tx, ctx.tenantId, type, id, null);
       return true;
+    });
+  }
+
+  /**
+   * Changes the tags, profiles and security labels of the current version without making a new one, as
+   * $meta-add and $meta-delete require (meta does not change what the record says). versionId and
+   * lastUpdated stay; the search index follows.
+   */
+  async changeMeta(ctx: FhirContext, type: string, id: string, change: (meta: Meta) => Meta): Promise<Resource> {
+    this.checkType(type);
+    if (!isValidId(id)) throw fhirErrors.notFound(type, id);
+    return this.inTransaction(ctx, async (tx) => {
+      const current = await readCurrent(tx, ctx.tenantId, type, id, true);
+      if (!current) throw fhirErrors.notFound(type, id);
+      if (current.deleted) throw fhirErrors.gone(type, id);
+      const before = parseStored(current);
+      const { versionId: _version, lastUpdated: _updated, ...kept } = before.meta ?? {};
+      const changed = change(kept);
+      const meta: Meta = { ...changed, versionId: String(current.versionId), lastUpdated: current.lastUpdated };
+      for (const key of ['tag', 'security', 'profile'] as const) if (!meta[key]?.length) delete meta[key];
+      const resource = this.validate({ ...before, meta }, type);
+      await rewriteCurrentVersion(tx, ctx.tenantId, {
+        resourceType: type,
+        id,
+        versionId: current.versionId,
+        content: JSON.stringify(resource),
+      });
+      await this.deps.index.write(tx, ctx.tenantId, type, id, resource);
+      return resource;
     });
   }
 

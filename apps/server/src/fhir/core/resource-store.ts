@@ -125,6 +125,28 @@ export async function writeVersion(
   return true;
 }
 
+/**
+ * Replaces the content of the current version in place, in both the current row and its history row,
+ * without a new version: only for changes the spec says are not versioned ($meta-add, $meta-delete).
+ */
+export async function rewriteCurrentVersion(
+  db: Queryable,
+  tenantId: string,
+  version: { resourceType: string; id: string; versionId: number; content: string },
+): Promise<void> {
+  const params = [tenantId, version.resourceType, version.id, version.versionId, version.content];
+  await db.query(
+    `UPDATE fhir_resource SET content = $5
+     WHERE tenant_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $4`,
+    params,
+  );
+  await db.query(
+    `UPDATE fhir_resource_history SET content = $5
+     WHERE tenant_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $4`,
+    params,
+  );
+}
+
 export interface HistoryQuery {
   resourceType?: string;
   id?: string;

@@ -4,7 +4,7 @@ import { conditionalCreate, conditionalDelete, conditionalUpdate } from '../bund
 import { fhirErrors } from '../core/outcome';
 import type { FhirContext } from '../core/repository';
 import type { FhirServices } from '../fhir-services';
-import type { OperationLevel } from '../operations/operation-registry';
+import type { OperationLevel, OperationResult } from '../operations/operation-registry';
 import { buildCapabilityStatement } from './capability';
 import {
   checkAcceptable,
@@ -37,6 +37,14 @@ function formPairs(request: FastifyRequest): [string, string][] {
   return [];
 }
 
+function sendOperationResult(reply: FastifyReply, result: OperationResult) {
+  for (const [key, value] of Object.entries(result.headers ?? {})) reply.header(key, value);
+  reply.code(result.status ?? 200);
+  if (result.raw) return reply.type(result.raw.contentType).send(result.raw.body);
+  if (result.resource) return reply.type(FHIR_JSON).send(result.resource);
+  return reply.send();
+}
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -49,6 +57,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 export function registerFhirRoutes(app: FastifyInstance, services: FhirServices, publicBase: string): void {
   const baseUrl = `${publicBase}${FHIR_BASE_PATH}`;
   const { repository } = services;
+  app.addHook('onReady', async () => services.operations.startBackground());
+  app.addHook('onClose', async () => services.operations.stopBackground());
   const ctxOf = (request: FastifyRequest): FhirContext => ({ tenantId: request.tenantId });
   const access = { access: 'fhir' };
 
@@ -96,12 +106,28 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
           headers: request.headers,
           baseUrl,
         });
-        for (const [key, value] of Object.entries(result.headers ?? {})) reply.header(key, value);
-        reply.code(result.status ?? 200);
-        if (result.raw) return reply.type(result.raw.contentType).send(result.raw.body);
-        if (result.resource) return reply.type(FHIR_JSON).send(result.resource);
-        return reply.send();
+        return sendOperationResult(reply, result);
       };
+
+      // Plain routes some operations need beside their $name (e.g. bulk export status and files).
+      for (const route of services.operations.routes()) {
+        fhir.route({
+          method: route.method,
+          url: `/${route.path}`,
+          config: access,
+          handler: async (request, reply) => {
+            const result = await route.handle({
+              ctx: ctxOf(request),
+              services,
+              params: request.params as Record<string, string>,
+              query: queryPairs(request),
+              headers: request.headers,
+              baseUrl,
+            });
+            return sendOperationResult(reply, result);
+          },
+        });
+      }
 
       const search = async (request: FastifyRequest, reply: FastifyReply, resourceType?: string) => {
         if (resourceType) repository.checkType(resourceType);

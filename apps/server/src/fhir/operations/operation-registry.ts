@@ -44,9 +44,38 @@ export interface FhirOperation {
   operationDefinition?: OperationDefinition;
 }
 
+/** What a route handler gets: like an operation's input, with the path's named parameters. */
+export interface OperationRouteInput {
+  ctx: FhirContext;
+  services: FhirServices;
+  params: Record<string, string>;
+  query: [string, string][];
+  headers: Record<string, string | string[] | undefined>;
+  baseUrl: string;
+}
+
+/**
+ * A plain route an operation needs beside its `$name` entry point, e.g. the status and file URLs of an
+ * asynchronous bulk export. Served under the FHIR base with the same access rule as the FHIR API.
+ */
+export interface OperationRoute {
+  method: 'GET' | 'DELETE';
+  /** Relative to the FHIR base, Fastify syntax: `$export-status/:jobId`. */
+  path: string;
+  handle(input: OperationRouteInput): Promise<OperationResult>;
+}
+
+/** Work an operation runs in the background of the process, started when the server is ready and stopped on close. */
+export interface BackgroundWork {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** The operations this server offers. Each lives in its own file under fhir/operations/ and is registered in app wiring. */
 export class OperationRegistry {
   private readonly operations = new Map<string, FhirOperation>();
+  private readonly extraRoutes: OperationRoute[] = [];
+  private readonly workers: BackgroundWork[] = [];
 
   register(operation: FhirOperation): this {
     if (this.operations.has(operation.name)) throw new Error(`Operation $${operation.name} registered twice`);
@@ -65,5 +94,27 @@ export class OperationRegistry {
 
   all(): FhirOperation[] {
     return [...this.operations.values()];
+  }
+
+  addRoute(route: OperationRoute): this {
+    this.extraRoutes.push(route);
+    return this;
+  }
+
+  routes(): OperationRoute[] {
+    return [...this.extraRoutes];
+  }
+
+  addBackground(work: BackgroundWork): this {
+    this.workers.push(work);
+    return this;
+  }
+
+  async startBackground(): Promise<void> {
+    for (const work of this.workers) await work.start();
+  }
+
+  async stopBackground(): Promise<void> {
+    for (const work of this.workers) await work.stop();
   }
 }
