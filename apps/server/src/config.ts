@@ -22,7 +22,7 @@ export const SETTINGS = {
   host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'Address the HTTP server listens on.'),
   port: setting('PORT', port.default(8080), 'Port the HTTP server listens on.'),
   baseUrl: setting(
-    'BASE_URL',
+    'PUBLIC_BASE_URL',
     z.url().optional(),
     'Public URL of this server, used in FHIR links (Bundle links, Location headers). Defaults to http://localhost:PORT.',
   ),
@@ -85,6 +85,69 @@ export const SETTINGS = {
     'Let the X-Meridian-Tenant header choose the tenant (development and tests only, until sign-in exists).',
   ),
   requestLog: setting('REQUEST_LOG', bool.default(true), 'Log one line per request (method, route, status, time).'),
+  authRequired: setting(
+    'AUTH_REQUIRED',
+    bool.default(true),
+    'Require a signed-in caller (bearer token or session cookie) on the FHIR API; the tenant then comes from the token.',
+  ),
+  accessTokenTtlSeconds: setting(
+    'ACCESS_TOKEN_TTL_SECONDS',
+    z.coerce.number().int().min(30).max(3600).default(300),
+    'Lifetime of access tokens (signed JWTs).',
+  ),
+  refreshTokenTtlSeconds: setting(
+    'REFRESH_TOKEN_TTL_SECONDS',
+    z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(30 * 24 * 3600),
+    'Lifetime of a sign-in session: its refresh tokens stop working after this, rotation or not.',
+  ),
+  authSessionCacheMs: setting(
+    'AUTH_SESSION_CACHE_MS',
+    z.coerce.number().int().min(0).max(60_000).default(2000),
+    'How long a server remembers that a session is still valid; revocations on another server take effect within this.',
+  ),
+  signingKeyRotationDays: setting(
+    'SIGNING_KEY_ROTATION_DAYS',
+    z.coerce.number().int().min(1).default(30),
+    'Age at which the token signing key is replaced at boot; older keys keep verifying until their tokens expire.',
+  ),
+  secretsEncryptionKey: setting(
+    'SECRETS_ENCRYPTION_KEY',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64')
+      .optional(),
+    'Key (32 bytes, base64) that seals token signing keys and TOTP secrets in the database. Unset: they are stored readable by the schema owner only.',
+    true,
+  ),
+  passwordMinLength: setting(
+    'PASSWORD_MIN_LENGTH',
+    z.coerce.number().int().min(8).max(128).default(12),
+    'Shortest password accepted.',
+  ),
+  loginMaxFailures: setting(
+    'LOGIN_MAX_FAILURES',
+    z.coerce.number().int().min(1).default(5),
+    'Failed sign-ins in a row after which an account is locked for a while.',
+  ),
+  loginLockoutSeconds: setting(
+    'LOGIN_LOCKOUT_SECONDS',
+    z.coerce.number().int().min(1).default(60),
+    'Length of the first lockout; each further failure doubles it, up to an hour.',
+  ),
+  bootstrapAdmin: setting(
+    'BOOTSTRAP_ADMIN',
+    bool.default(true),
+    'On first start (no users yet) create a super admin in the default tenant and print its one-time password.',
+  ),
+  bootstrapAdminEmail: setting(
+    'BOOTSTRAP_ADMIN_EMAIL',
+    z.string().min(3).default('admin@meridian.local'),
+    'Sign-in name of the super admin created on first start.',
+  ),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -117,7 +180,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Config for tests and tools: the defaults with the given overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), logLevel: 'silent', requestLog: false, ...overrides };
+  return {
+    ...loadConfig({}),
+    logLevel: 'silent',
+    requestLog: false,
+    // The FHIR suites call the API without tokens; tests that sign in turn these on.
+    authRequired: false,
+    bootstrapAdmin: false,
+    ...overrides,
+  };
 }
 
 export function publicBaseUrl(config: Config): string {

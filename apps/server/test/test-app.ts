@@ -71,10 +71,11 @@ export function newTenantId(): string {
 export const FHIR = '/fhir/R4';
 
 /** Small helpers for FHIR calls through app.inject(). */
-export function fhirClient(app: TestApp, tenantId?: string) {
+export function fhirClient(app: TestApp, tenantId?: string, baseHeaders: Record<string, string> = {}) {
   const headers = (extra: Record<string, string> = {}) => ({
     accept: 'application/fhir+json',
     ...(tenantId ? { 'x-meridian-tenant': tenantId } : {}),
+    ...baseHeaders,
     ...extra,
   });
   const send = (
@@ -107,5 +108,72 @@ export function fhirClient(app: TestApp, tenantId?: string) {
         throw new Error(`create ${resource.resourceType} failed: ${res.statusCode} ${res.body}`);
       return res.json();
     },
+  };
+}
+
+export interface SignedIn {
+  userId: string;
+  email: string;
+  password: string;
+  tenantId: string;
+  accessToken: string;
+  refreshToken: string;
+  /** FHIR calls carrying the bearer token (and no tenant header: the token names the tenant). */
+  fhir: ReturnType<typeof fhirClient>;
+  /** Any call with the bearer token. */
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<LightMyRequestResponse>;
+}
+
+/** Runs a local admin call (what the meridian CLI does) and returns the parsed answer. */
+export async function localAdmin<T = any>(app: TestApp, path: string, body?: unknown): Promise<T> {
+  const res = await app.app.inject({
+    method: 'POST',
+    url: `/admin/local/${path.replace(/^\//, '')}`,
+    headers: { authorization: `Bearer ${app.localAdminToken}` },
+    ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+  });
+  if (res.statusCode >= 300) throw new Error(`local admin ${path} failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+let userCounter = 0;
+
+/**
+ * Creates a user with `role` in `tenantId` (the tenant too, when new) and signs them in. For apps built
+ * with `createTestApp({ authRequired: true })`, though sign-in works on any test app.
+ */
+export async function signIn(
+  app: TestApp,
+  options: { role: string; tenantId?: string; email?: string; password?: string } = { role: 'physician' },
+): Promise<SignedIn> {
+  const tenantId = options.tenantId ?? app.tenantId;
+  await app.tenants.ensure(tenantId, `Tenant ${tenantId}`);
+  userCounter += 1;
+  const email = options.email ?? `${options.role}-${userCounter}-${randomUUID().slice(0, 8)}@example.org`;
+  const password = options.password ?? `correct horse ${randomUUID()}`;
+  const user = await localAdmin<{ id: string }>(app, 'users', { tenant: tenantId, email, role: options.role, password });
+  const login = await app.app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { email, password, tenant: tenantId },
+  });
+  if (login.statusCode !== 200) throw new Error(`sign-in failed: ${login.statusCode} ${login.body}`);
+  const tokens = login.json() as { access_token: string; refresh_token: string };
+  const authorization = `Bearer ${tokens.access_token}`;
+  return {
+    userId: user.id,
+    email,
+    password,
+    tenantId,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    fhir: fhirClient(app, undefined, { authorization }),
+    request: (method, url, body) =>
+      app.app.inject({
+        method,
+        url,
+        headers: { authorization },
+        ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+      }),
   };
 }

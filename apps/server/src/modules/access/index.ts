@@ -1,0 +1,1 @@
+export { allowsRoute, isKnownRouteRule, ROUTE_ACCESS_RULES } from './access.policy';

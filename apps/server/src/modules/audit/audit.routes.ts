@@ -1,0 +1,246 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditOutcome } from './audit.chain';
+import { auditErrors } from './audit.errors';
+import { auditBundle, auditCsv } from './audit.fhir';
+import type { AuditService } from './audit.service';
+import type { AuditFilter } from './audit.store';
+
+const FHIR_BASE = '/fhir/R4';
+
+/** What the HTTP layer knows about one FHIR interaction, worked out from the route pattern. */
+export interface FhirInteraction {
+  action: string;
+  resourceType?: string;
+  resourceId?: string;
+}
+
+/** Maps a matched FHIR route and its parameters to the interaction it carried out; undefined: not audited. */
+export function fhirInteraction(
+  method: string,
+  routeUrl: string,
+  params: Record<string, string | undefined>,
+): FhirInteraction | undefined {
+  if (!routeUrl.startsWith(FHIR_BASE)) return undefined;
+  const path = routeUrl.slice(FHIR_BASE.length) || '/';
+  const { type, id } = params;
+  const typed = (action: string, withId = false): FhirInteraction => ({
+    action,
+    ...(type ? { resourceType: type } : {}),
+    ...(withId && id ? { resourceId: id } : {}),
+  });
+  switch (path) {
+    case '/metadata':
+      return undefined;
+    case '/':
+      return { action: method === 'POST' ? 'transaction' : 'search' };
+    case '/_history':
+      return { action: 'history' };
+    case '/:type':
+      if (type?.startsWith('$')) return { action: `operation:${type.slice(1)}` };
+      return typed(
+        { GET: 'search', POST: 'create', PUT: 'update', DELETE: 'delete' }[method] ?? method.toLowerCase(),
+      );
+    case '/:type/_search':
+      return typed('search');
+    case '/:type/_history':
+      return typed('history');
+    case '/:type/:id':
+      if (id?.startsWith('$')) return { ...typed(`operation:${id.slice(1)}`) };
+      return typed(
+        { GET: 'read', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase(),
+        true,
+      );
+    case '/:type/:id/_history':
+      return typed('history', true);
+    case '/:type/:id/_history/:vid':
+      return typed('vread', true);
+    case '/:type/:id/:op':
+      return { ...typed(`operation:${(params.op ?? '').replace(/^\$/, '')}`, true) };
+    default:
+      return { action: method.toLowerCase() };
+  }
+}
+
+const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/\d+)?$/;
+
+function patientFromReference(reference: unknown): string | undefined {
+  return typeof reference === 'string' ? PATIENT_REFERENCE.exec(reference)?.[1] : undefined;
+}
+
+/** The patient a resource is about, for the ones that say so directly. */
+function patientOfResource(resource: Record<string, unknown>): string | undefined {
+  if (resource.resourceType === 'Patient' && typeof resource.id === 'string') return resource.id;
+  for (const field of ['subject', 'patient', 'beneficiary']) {
+    const value = resource[field] as { reference?: unknown } | undefined;
+    const found = patientFromReference(value?.reference);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function patientOfQuery(url: string, resourceType: string | undefined): string | undefined {
+  const index = url.indexOf('?');
+  if (index < 0) return undefined;
+  const query = new URLSearchParams(url.slice(index + 1));
+  const direct = query.get('patient') ?? undefined;
+  if (direct) return patientFromReference(direct) ?? (/^[A-Za-z0-9\-.]{1,64}$/.test(direct) ? direct : undefined);
+  const subject = patientFromReference(query.get('subject'));
+  if (subject) return subject;
+  if (resourceType === 'Patient') return query.get('_id') ?? undefined;
+  return undefined;
+}
+
+const PURPOSE = /^[A-Z][A-Z-]{1,31}$/;
+
+interface Captured {
+  resourceId?: string;
+  patientId?: string;
+}
+
+/**
+ * Records every FHIR interaction after it is answered: who, which interaction on which type and id,
+ * the patient when known, the status, the caller's address and purpose of use. Ids only.
+ */
+export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService): void {
+  const captured = new WeakMap<FastifyRequest, Captured>();
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const url = request.routeOptions.url;
+    if (!url?.startsWith(FHIR_BASE) || reply.statusCode >= 300) return payload;
+    const found: Captured = {};
+    const location = reply.getHeader('location');
+    if (typeof location === 'string') {
+      const match = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\//.exec(location);
+      if (match) {
+        found.resourceId = match[2]!;
+        if (match[1] === 'Patient') found.patientId = match[2]!;
+      }
+    }
+    // Single resources only (small and cheap to look at); search bundles take the patient from the query.
+    if (typeof payload === 'string' && payload.length < 2_000_000 && !payload.startsWith('{"resourceType":"Bundle"')) {
+      try {
+        const resource = JSON.parse(payload) as Record<string, unknown>;
+        if (resource && typeof resource === 'object' && resource.resourceType !== 'OperationOutcome') {
+          if (typeof resource.id === 'string') found.resourceId ??= resource.id;
+          found.patientId ??= patientOfResource(resource);
+        }
+      } catch {
+        // Not JSON: nothing to learn from it.
+      }
+    }
+    captured.set(request, found);
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (!url?.startsWith(FHIR_BASE)) return;
+    const interaction = fhirInteraction(request.method, url, request.params as Record<string, string | undefined>);
+    if (!interaction) return;
+    const seen = captured.get(request) ?? {};
+    const status = reply.statusCode;
+    const outcome: AuditOutcome = status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure';
+    const principal = request.principal;
+    const purpose = request.headers['x-purpose-of-use'];
+    const resourceId = interaction.resourceId ?? seen.resourceId;
+    const patientId =
+      (interaction.resourceType === 'Patient' ? resourceId : undefined) ??
+      seen.patientId ??
+      patientOfQuery(request.url, interaction.resourceType);
+    try {
+      await audit.record({
+        tenantId: request.tenantId,
+        action: interaction.action,
+        outcome,
+        userId: principal?.userId,
+        clientId: principal?.clientId,
+        roles: principal?.roles,
+        patientId,
+        resourceType: interaction.resourceType,
+        resourceId,
+        status,
+        ip: request.ip,
+        purposeOfUse: typeof purpose === 'string' && PURPOSE.test(purpose) ? purpose : undefined,
+        requestId: request.id,
+      });
+    } catch (error) {
+      request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
+    }
+  });
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function parseFilter(query: Record<string, string | undefined>): AuditFilter {
+  const filter: AuditFilter = { limit: 100, offset: 0 };
+  if (query.patient) filter.patientId = query.patient.replace(/^Patient\//, '');
+  if (query.user) filter.userId = query.user;
+  if (query.action) filter.action = query.action;
+  if (query.outcome) {
+    if (!['success', 'failure', 'denied'].includes(query.outcome)) {
+      throw auditErrors.invalidQuery('outcome must be success, failure or denied', 'outcome');
+    }
+    filter.outcome = query.outcome;
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value = query[key];
+    if (value === undefined) continue;
+    if (!DATE.test(value) || Number.isNaN(Date.parse(value))) {
+      throw auditErrors.invalidQuery(`${key} must be a date or an instant (ISO 8601)`, key);
+    }
+    filter[key] = new Date(value).toISOString();
+  }
+  for (const [key, target, max] of [
+    ['_count', 'limit', 1000],
+    ['_offset', 'offset', Number.MAX_SAFE_INTEGER],
+  ] as const) {
+    const value = query[key];
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0 || number > max) {
+      throw auditErrors.invalidQuery(`${key} must be a whole number from 0 to ${max}`, key);
+    }
+    filter[target] = number;
+  }
+  return filter;
+}
+
+/** `GET /audit/events`: the tenant's audit trail as a Bundle of AuditEvent, or CSV. Newest first. */
+export function registerAuditRoutes(app: FastifyInstance, audit: AuditService): void {
+  app.get(
+    '/audit/events',
+    {
+      config: { access: 'audit-read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit trail of the caller’s tenant as FHIR AuditEvents (Bundle) or CSV (_format=csv)',
+        querystring: {
+          type: 'object',
+          properties: {
+            patient: { type: 'string' },
+            user: { type: 'string' },
+            action: { type: 'string' },
+            outcome: { type: 'string' },
+            from: { type: 'string' },
+            to: { type: 'string' },
+            _count: { type: 'string' },
+            _offset: { type: 'string' },
+            _format: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const records = await audit.search(request.tenantId, parseFilter(query));
+      const wantsCsv = query._format === 'csv' || (request.headers.accept ?? '').includes('text/csv');
+      if (wantsCsv) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="audit-events.csv"')
+          .send(auditCsv(records));
+      }
+      return reply.type('application/fhir+json; charset=utf-8').send(auditBundle(records));
+    },
+  );
+}

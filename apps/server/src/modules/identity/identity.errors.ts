@@ -1,0 +1,67 @@
+import { FhirError } from '../../fhir';
+import { AppError } from '../../platform/http';
+
+/** Error codes of the identity module (also listed in docs/errors.md). */
+export const IDENTITY_ERROR_CODES = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_TOKEN',
+  'AUTH_INVALID_CREDENTIALS',
+  'AUTH_ACCOUNT_LOCKED',
+  'AUTH_MFA_REQUIRED',
+  'AUTH_MFA_INVALID',
+  'AUTH_MFA_NOT_ENROLLED',
+  'AUTH_REFRESH_INVALID',
+  'AUTH_REFRESH_REUSED',
+  'AUTH_CSRF',
+  'AUTH_FORBIDDEN',
+  'AUTH_ROUTE_UNDECLARED',
+  'AUTH_TENANT_CHOICE',
+  'AUTH_INVALID_CLIENT',
+  'AUTH_UNSUPPORTED_GRANT',
+  'IDENTITY_INVALID_REQUEST',
+  'IDENTITY_WEAK_PASSWORD',
+  'IDENTITY_TENANT_NOT_FOUND',
+  'IDENTITY_TENANT_EXISTS',
+  'IDENTITY_USER_EXISTS',
+  'IDENTITY_USER_NOT_FOUND',
+] as const;
+export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
+
+function error(status: number, code: IdentityErrorCode, message: string, details?: Record<string, unknown>) {
+  return new AppError(status, code, message, details);
+}
+
+export const identityErrors = {
+  authRequired: () => error(401, 'AUTH_REQUIRED', 'Sign in first: send Authorization: Bearer <access token>'),
+  invalidToken: (why: string) => error(401, 'AUTH_INVALID_TOKEN', `The access token is not accepted: ${why}`),
+  invalidCredentials: () => error(401, 'AUTH_INVALID_CREDENTIALS', 'Wrong email or password'),
+  accountLocked: (retryAfterSeconds: number) =>
+    error(429, 'AUTH_ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', { retryAfterSeconds }),
+  mfaRequired: () => error(401, 'AUTH_MFA_REQUIRED', 'This account uses two-factor sign-in: send totp or recoveryCode'),
+  mfaInvalid: () => error(401, 'AUTH_MFA_INVALID', 'The two-factor code is wrong or was already used'),
+  mfaNotEnrolled: () => error(409, 'AUTH_MFA_NOT_ENROLLED', 'Start TOTP enrolment first'),
+  refreshInvalid: () => error(401, 'AUTH_REFRESH_INVALID', 'The refresh token is unknown, expired or revoked'),
+  refreshReused: () =>
+    error(401, 'AUTH_REFRESH_REUSED', 'The refresh token was already used; every token of its sign-in is now revoked'),
+  csrf: () => error(403, 'AUTH_CSRF', 'Cookie-authenticated changes need the X-CSRF-Token header'),
+  forbidden: (rule: string) => error(403, 'AUTH_FORBIDDEN', `Your role does not allow this (${rule})`),
+  routeUndeclared: () => error(403, 'AUTH_ROUTE_UNDECLARED', 'This route declares no access rule, so nobody may call it'),
+  tenantChoice: (tenants: string[]) =>
+    error(400, 'AUTH_TENANT_CHOICE', 'You belong to several tenants: say which with "tenant"', { tenants }),
+  invalidClient: () => error(401, 'AUTH_INVALID_CLIENT', 'Unknown client or wrong secret'),
+  unsupportedGrant: (grant: string) => error(400, 'AUTH_UNSUPPORTED_GRANT', `Grant type '${grant}' is not supported`),
+  invalidRequest: (message: string, path?: string) =>
+    error(400, 'IDENTITY_INVALID_REQUEST', message, path ? { path } : undefined),
+  weakPassword: (reasons: string[]) =>
+    error(422, 'IDENTITY_WEAK_PASSWORD', `The password is too weak: ${reasons.join('; ')}`, { reasons }),
+  tenantNotFound: (tenant: string) => error(404, 'IDENTITY_TENANT_NOT_FOUND', `No tenant '${tenant}'`),
+  tenantExists: (what: string) => error(409, 'IDENTITY_TENANT_EXISTS', `A tenant with this ${what} already exists`),
+  userExists: () => error(409, 'IDENTITY_USER_EXISTS', 'A user with this email already exists'),
+  userNotFound: () => error(404, 'IDENTITY_USER_NOT_FOUND', 'No such user in this tenant'),
+};
+
+/** FHIR routes answer with an OperationOutcome: the same code and message, in FHIR's shape. */
+export function asFhirError(appError: AppError): FhirError {
+  const code = appError.status === 401 ? 'login' : appError.status === 403 ? 'forbidden' : 'throttled';
+  return new FhirError(appError.status, [{ severity: 'error', code, diagnostics: appError.message }], appError.code);
+}

@@ -1,0 +1,591 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config';
+import type { Database, Queryable } from '../../platform/db';
+import type { AuditService } from '../audit';
+import { randomToken, SecretBox, sameSecret, sha256 } from './identity.crypto';
+import { identityErrors } from './identity.errors';
+import type { KeyRing } from './identity.keys';
+import { decoyPasswordHash, generatePassword, hashPassword, passwordProblems, verifyPassword } from './identity.password';
+import { isRole, type Principal, type Role } from './identity.schemas';
+import * as store from './identity.store';
+import { checkTotp, newRecoveryCodes, newTotpEnrolment, recoveryCodeHash, type TotpEnrolment } from './identity.totp';
+
+export interface TokenSet {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+  tenant: string;
+  /** Set on a first sign-in with a generated password. */
+  password_change_required?: boolean;
+}
+
+/** Where a request came from, for the audit trail. */
+export interface RequestMeta {
+  ip?: string;
+  requestId?: string;
+}
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  tenant?: string | undefined;
+  totp?: string | undefined;
+  recoveryCode?: string | undefined;
+}
+
+export interface IdentityServiceDeps {
+  db: Database;
+  config: Config;
+  audit: AuditService;
+  keys: KeyRing;
+  box: SecretBox;
+  now: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sign-in, tokens, sessions, two-factor and the accounts behind them. Knows nothing of HTTP. */
+export class IdentityService {
+  private readonly sessionCache = new Map<string, { until: number; active: boolean }>();
+
+  constructor(private readonly deps: IdentityServiceDeps) {}
+
+  private get now(): Date {
+    return this.deps.now();
+  }
+
+  // --- Accounts ---
+
+  /** On first start (no users at all), a super admin for the default tenant with a one-time password. */
+  async bootstrap(): Promise<{ email: string; password: string } | undefined> {
+    const users = await this.deps.db.asOwner((db) => store.countUsers(db));
+    if (users > 0) return undefined;
+    const created = await this.createUser(
+      { tenant: this.deps.config.defaultTenant, email: this.deps.config.bootstrapAdminEmail, role: 'super_admin' },
+      { generatedMustChange: true },
+    );
+    return { email: created.email, password: created.password! };
+  }
+
+  async createTenant(input: { name: string; slug?: string | undefined; id?: string | undefined }) {
+    const tenant = {
+      id: (input.id ?? randomUUID()).toLowerCase(),
+      name: input.name,
+      slug: input.slug ?? slugify(input.name),
+    };
+    await this.deps.db.asOwner(async (db) => {
+      if (await store.findTenant(db, tenant.id)) throw identityErrors.tenantExists('id');
+      if (tenant.slug && (await store.findTenant(db, tenant.slug))) throw identityErrors.tenantExists('slug');
+      if (!(await store.insertTenant(db, tenant))) throw identityErrors.tenantExists('id or slug');
+    });
+    return tenant;
+  }
+
+  async resolveTenant(idOrSlug: string): Promise<store.TenantRow> {
+    const tenant = await this.deps.db.asOwner((db) => store.findTenant(db, idOrSlug));
+    if (!tenant) throw identityErrors.tenantNotFound(idOrSlug);
+    return tenant;
+  }
+
+  /**
+   * Creates a user with a role in a tenant, or gives an existing user (same email) that role. Without a
+   * password one is generated, returned once, and must be changed at first sign-in.
+   */
+  async createUser(
+    input: { tenant: string; email: string; role: Role; name?: string | undefined; password?: string | undefined },
+    options: { generatedMustChange?: boolean } = {},
+  ): Promise<{ id: string; email: string; tenantId: string; role: Role; password?: string; existing: boolean }> {
+    const tenant = await this.resolveTenant(input.tenant);
+    if (input.password !== undefined) this.checkPassword(input.password, input.email);
+    const password = input.password ?? generatePassword();
+    const passwordHash = await hashPassword(password);
+    return this.deps.db.asOwner(async (db) => {
+      const existing = await store.findUserByEmail(db, input.email);
+      if (existing) {
+        if (input.password !== undefined) throw identityErrors.userExists();
+        await store.insertMembership(db, tenant.id, existing.id, input.role);
+        return { id: existing.id, email: existing.email, tenantId: tenant.id, role: input.role, existing: true };
+      }
+      const id = randomUUID();
+      const inserted = await store.insertUser(db, {
+        id,
+        email: input.email,
+        displayName: input.name ?? input.email,
+        passwordHash,
+        mustChangePassword: input.password === undefined && (options.generatedMustChange ?? true),
+      });
+      if (!inserted) throw identityErrors.userExists();
+      await store.insertMembership(db, tenant.id, id, input.role);
+      return {
+        id,
+        email: input.email,
+        tenantId: tenant.id,
+        role: input.role,
+        ...(input.password === undefined ? { password } : {}),
+        existing: false,
+      };
+    });
+  }
+
+  checkPassword(password: string, email?: string): void {
+    const problems = passwordProblems(password, { minLength: this.deps.config.passwordMinLength }, { email });
+    if (problems.length) throw identityErrors.weakPassword(problems);
+  }
+
+  async changePassword(principal: Principal, current: string, next: string, meta: RequestMeta): Promise<void> {
+    const user = await this.userOf(principal);
+    if (!(await verifyPassword(user.password_hash, current))) throw identityErrors.invalidCredentials();
+    this.checkPassword(next, user.email);
+    const hash = await hashPassword(next);
+    await this.deps.db.asOwner((db) => store.updatePassword(db, user.id, hash));
+    await this.deps.audit.record({ ...this.actor(principal, meta), action: 'password-change', outcome: 'success' });
+  }
+
+  // --- Sign-in ---
+
+  async login(input: LoginInput, meta: RequestMeta): Promise<TokenSet> {
+    const now = this.now;
+    const { config, db } = this.deps;
+    const user = await db.asOwner((q) => store.findUserByEmail(q, input.email));
+    const failTenant = await this.tenantForFailure(input.tenant);
+    const failed = (detail: string, userId?: string, tenantId = failTenant) =>
+      this.deps.audit.record({
+        tenantId,
+        action: 'login-failed',
+        outcome: 'failure',
+        userId,
+        detail,
+        ip: meta.ip,
+        requestId: meta.requestId,
+      });
+    if (!user || user.disabled) {
+      await verifyPassword(await decoyPasswordHash(), input.password);
+      await failed(user ? 'disabled' : 'unknown-user', user?.id);
+      throw identityErrors.invalidCredentials();
+    }
+    const memberships = await db.asOwner((q) => store.membershipsOf(q, user.id));
+    const home = memberships[0]?.tenant_id ?? failTenant;
+    if (user.locked_until && new Date(user.locked_until) > now) {
+      await failed('locked', user.id, home);
+      throw identityErrors.accountLocked(secondsUntil(user.locked_until, now));
+    }
+    const registerFailure = async (detail: string) => {
+      const result = await db.asOwner((q) =>
+        store.recordFailedLogin(q, user.id, now, config.loginMaxFailures, config.loginLockoutSeconds),
+      );
+      await failed(detail, user.id, home);
+      if (result.locked_until && new Date(result.locked_until) > now) {
+        throw identityErrors.accountLocked(secondsUntil(result.locked_until, now));
+      }
+    };
+    if (!(await verifyPassword(user.password_hash, input.password))) {
+      await registerFailure('wrong-password');
+      throw identityErrors.invalidCredentials();
+    }
+
+    const tenantId = await this.chooseTenant(memberships, input.tenant);
+    if (!tenantId) {
+      await failed('no-membership', user.id, home);
+      throw identityErrors.invalidCredentials();
+    }
+    if (user.totp_enabled) {
+      if (input.totp) {
+        const step = await checkTotp(this.deps.box.open(user.totp_secret!), input.totp, now, numberOrNull(user.totp_last_step));
+        const claimed = step !== undefined && (await db.asOwner((q) => store.claimTotpStep(q, user.id, step)));
+        if (!claimed) {
+          await registerFailure('wrong-totp');
+          throw identityErrors.mfaInvalid();
+        }
+      } else if (input.recoveryCode) {
+        const used = await db.asOwner((q) => store.useRecoveryCode(q, user.id, recoveryCodeHash(input.recoveryCode!), now));
+        if (!used) {
+          await registerFailure('wrong-recovery-code');
+          throw identityErrors.mfaInvalid();
+        }
+      } else {
+        throw identityErrors.mfaRequired();
+      }
+    }
+    if (user.failed_logins > 0) await db.asOwner((q) => store.clearFailedLogins(q, user.id));
+
+    const roles = memberships.filter((m) => m.tenant_id === tenantId).map((m) => m.role);
+    const tokens = await db.transaction(tenantId, async (tx) => {
+      const issued = await this.openSession(tx, { tenantId, userId: user.id, roles, refresh: true });
+      await this.deps.audit.append(tx, {
+        tenantId,
+        action: 'login',
+        outcome: 'success',
+        userId: user.id,
+        roles,
+        detail: input.recoveryCode ? 'recovery-code' : user.totp_enabled ? 'totp' : 'password',
+        ip: meta.ip,
+        requestId: meta.requestId,
+      });
+      return issued;
+    });
+    return user.must_change_password ? { ...tokens, password_change_required: true } : tokens;
+  }
+
+  /** Rotates a refresh token. A token presented twice means it leaked: its whole sign-in is revoked. */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenSet> {
+    const tenantId = refreshToken.split('.')[0] ?? '';
+    if (!UUID.test(tenantId)) throw identityErrors.refreshInvalid();
+    const hash = sha256(refreshToken);
+    const now = this.now;
+    const result = await this.deps.db.transaction(tenantId, async (tx) => {
+      const token = await store.lockRefreshToken(tx, tenantId, hash);
+      if (!token) return { kind: 'invalid' as const };
+      const session = await store.findSession(tx, tenantId, token.session_id);
+      if (!session || session.revoked_at || new Date(session.expires_at) <= now || new Date(token.expires_at) <= now) {
+        return { kind: 'invalid' as const };
+      }
+      if (token.used_at) {
+        await store.revokeSession(tx, tenantId, session.id, 'refresh-token-reuse', now);
+        await this.deps.audit.append(tx, {
+          tenantId,
+          action: 'refresh-reuse',
+          outcome: 'denied',
+          userId: session.user_id ?? undefined,
+          clientId: session.client_id ?? undefined,
+          roles: session.roles,
+          detail: 'session-revoked',
+          ip: meta.ip,
+          requestId: meta.requestId,
+        });
+        return { kind: 'reused' as const, sessionId: session.id };
+      }
+      await store.markRefreshTokenUsed(tx, tenantId, hash, now);
+      const tokens = await this.issueTokens(tx, session, true);
+      return { kind: 'ok' as const, tokens };
+    });
+    if (result.kind === 'reused') {
+      this.forgetSession(tenantId, result.sessionId);
+      throw identityErrors.refreshReused();
+    }
+    if (result.kind === 'invalid') throw identityErrors.refreshInvalid();
+    return result.tokens;
+  }
+
+  async logout(principal: Principal, meta: RequestMeta): Promise<void> {
+    await this.deps.db.transaction(principal.tenantId, async (tx) => {
+      await store.revokeSession(tx, principal.tenantId, principal.sessionId, 'logout', this.now);
+      await this.deps.audit.append(tx, { ...this.actor(principal, meta), action: 'logout', outcome: 'success' });
+    });
+    this.forgetSession(principal.tenantId, principal.sessionId);
+  }
+
+  /** Ends every sign-in of a user in the admin's tenant at once. */
+  async revokeUserSessions(admin: Principal, userId: string, meta: RequestMeta): Promise<number> {
+    const revoked = await this.deps.db.transaction(admin.tenantId, async (tx) => {
+      const ids = await store.revokeUserSessions(tx, admin.tenantId, userId, 'revoked-by-admin', this.now);
+      await this.deps.audit.append(tx, {
+        ...this.actor(admin, meta),
+        action: 'sessions-revoke',
+        outcome: 'success',
+        detail: `user ${userId}`,
+      });
+      return ids;
+    });
+    for (const id of revoked) this.forgetSession(admin.tenantId, id);
+    return revoked.length;
+  }
+
+  // --- Service accounts ---
+
+  async createClient(input: { tenant: string; name: string; role: Role }) {
+    const tenant = await this.resolveTenant(input.tenant);
+    const clientId = `mc_${randomToken(12)}`;
+    const clientSecret = randomToken(32);
+    await this.deps.db.asOwner((db) =>
+      store.insertClient(db, {
+        client_id: clientId,
+        tenant_id: tenant.id,
+        name: input.name,
+        role: input.role,
+        secret_hash: sha256(clientSecret),
+      }),
+    );
+    return { client_id: clientId, client_secret: clientSecret, tenant_id: tenant.id, role: input.role };
+  }
+
+  /** The client-credentials grant: a short-lived access token, no refresh token. */
+  async clientCredentials(clientId: string, secret: string, meta: RequestMeta): Promise<TokenSet> {
+    const client = await this.deps.db.asOwner((db) => store.findClient(db, clientId));
+    if (!client || client.revoked_at || !sameSecret(sha256(secret), client.secret_hash)) {
+      if (client) {
+        await this.deps.audit.record({
+          tenantId: client.tenant_id,
+          action: 'login-failed',
+          outcome: 'failure',
+          clientId,
+          detail: client.revoked_at ? 'client-revoked' : 'wrong-secret',
+          ip: meta.ip,
+          requestId: meta.requestId,
+        });
+      }
+      throw identityErrors.invalidClient();
+    }
+    return this.deps.db.transaction(client.tenant_id, async (tx) => {
+      const issued = await this.openSession(tx, {
+        tenantId: client.tenant_id,
+        clientId,
+        roles: [client.role],
+        refresh: false,
+      });
+      await this.deps.audit.append(tx, {
+        tenantId: client.tenant_id,
+        action: 'login',
+        outcome: 'success',
+        clientId,
+        roles: [client.role],
+        detail: 'client-credentials',
+        ip: meta.ip,
+        requestId: meta.requestId,
+      });
+      return issued;
+    });
+  }
+
+  // --- Tokens ---
+
+  private async openSession(
+    tx: Queryable,
+    who: { tenantId: string; userId?: string; clientId?: string; roles: Role[]; refresh: boolean },
+  ): Promise<TokenSet> {
+    const now = this.now;
+    const lifetime = who.refresh ? this.deps.config.refreshTokenTtlSeconds : this.deps.config.accessTokenTtlSeconds;
+    const session: store.SessionRow & { created_at: string } = {
+      tenant_id: who.tenantId,
+      id: randomUUID(),
+      user_id: who.userId ?? null,
+      client_id: who.clientId ?? null,
+      roles: who.roles,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + lifetime * 1000).toISOString(),
+      revoked_at: null,
+    };
+    await store.insertSession(tx, session);
+    return this.issueTokens(tx, session, who.refresh);
+  }
+
+  private async issueTokens(tx: Queryable, session: store.SessionRow, withRefresh: boolean): Promise<TokenSet> {
+    const ttl = this.deps.config.accessTokenTtlSeconds;
+    const scope = session.client_id ? 'system/*.*' : 'user/*.*';
+    const accessToken = await this.deps.keys.sign(
+      {
+        sub: session.user_id ?? session.client_id ?? undefined,
+        tid: session.tenant_id,
+        sid: session.id,
+        roles: session.roles,
+        scope,
+        ...(session.client_id ? { client_id: session.client_id } : {}),
+      },
+      ttl,
+    );
+    const tokens: TokenSet = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      scope,
+      tenant: session.tenant_id,
+    };
+    if (withRefresh) {
+      const refreshToken = `${session.tenant_id}.${randomToken(32)}`;
+      await store.insertRefreshToken(tx, {
+        tenantId: session.tenant_id,
+        hash: sha256(refreshToken),
+        sessionId: session.id,
+        createdAt: this.now.toISOString(),
+        expiresAt: session.expires_at,
+      });
+      tokens.refresh_token = refreshToken;
+    }
+    return tokens;
+  }
+
+  /** Verifies an access token and checks that its session is still open; throws AUTH_INVALID_TOKEN. */
+  async authenticate(token: string, via: Principal['via']): Promise<Principal> {
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.deps.keys.verify(token);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw identityErrors.invalidToken(code === 'ERR_JWT_EXPIRED' ? 'it has expired' : 'it is malformed or not ours');
+    }
+    const { sub, tid, sid, roles, scope, client_id: clientId } = claims;
+    if (typeof sub !== 'string' || typeof tid !== 'string' || !UUID.test(tid) || typeof sid !== 'string') {
+      throw identityErrors.invalidToken('it lacks the claims Meridian issues');
+    }
+    if (!(await this.sessionActive(tid, sid))) throw identityErrors.invalidToken('its sign-in was ended');
+    const kind = typeof clientId === 'string' ? 'client' : 'user';
+    return {
+      kind,
+      subject: sub,
+      ...(kind === 'user' ? { userId: sub } : { clientId: sub }),
+      tenantId: tid,
+      roles: Array.isArray(roles) ? roles.filter(isRole) : [],
+      scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+      sessionId: sid,
+      via,
+    };
+  }
+
+  /** RFC 7662: `{ active: false }` for anything not valid now, else what the token says. */
+  async introspect(caller: Principal, token: string): Promise<Record<string, unknown>> {
+    let principal: Principal;
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.deps.keys.verify(token);
+      principal = await this.authenticate(token, 'bearer');
+    } catch {
+      return { active: false };
+    }
+    // A tenant's callers learn nothing about another tenant's tokens.
+    if (principal.tenantId !== caller.tenantId && !caller.roles.includes('super_admin')) return { active: false };
+    return {
+      active: true,
+      token_type: 'Bearer',
+      sub: principal.subject,
+      ...(principal.clientId ? { client_id: principal.clientId } : {}),
+      scope: principal.scopes.join(' '),
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: claims.iss,
+      jti: claims.jti,
+      tenant: principal.tenantId,
+      roles: principal.roles,
+      sid: principal.sessionId,
+    };
+  }
+
+  private async sessionActive(tenantId: string, sessionId: string): Promise<boolean> {
+    const key = `${tenantId}:${sessionId}`;
+    const cached = this.sessionCache.get(key);
+    const clock = Date.now();
+    if (cached && cached.until > clock) return cached.active;
+    const session = await this.deps.db.withTenant(tenantId, (db) => store.findSession(db, tenantId, sessionId));
+    const active = !!session && !session.revoked_at && new Date(session.expires_at) > this.now;
+    if (this.sessionCache.size > 50_000) this.sessionCache.clear();
+    this.sessionCache.set(key, { until: clock + this.deps.config.authSessionCacheMs, active });
+    return active;
+  }
+
+  private forgetSession(tenantId: string, sessionId: string): void {
+    this.sessionCache.delete(`${tenantId}:${sessionId}`);
+  }
+
+  // --- Two-factor ---
+
+  async startTotp(principal: Principal): Promise<TotpEnrolment> {
+    const user = await this.userOf(principal);
+    if (user.totp_enabled) throw identityErrors.invalidRequest('Two-factor sign-in is already on; an admin can reset it');
+    const enrolment = await newTotpEnrolment('Meridian', user.email);
+    await this.deps.db.asOwner((db) => store.setPendingTotp(db, user.id, this.deps.box.seal(enrolment.secret)));
+    return enrolment;
+  }
+
+  /** Confirms enrolment with a first code; answers the recovery codes, shown this once. */
+  async confirmTotp(principal: Principal, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+    const user = await this.userOf(principal);
+    if (!user.totp_secret || user.totp_enabled) throw identityErrors.mfaNotEnrolled();
+    const step = await checkTotp(this.deps.box.open(user.totp_secret), code, this.now, null);
+    if (step === undefined) throw identityErrors.mfaInvalid();
+    const { codes, hashes } = newRecoveryCodes();
+    await this.deps.db.asOwner((db) => store.enableTotp(db, user.id, step, hashes));
+    await this.deps.audit.record({ ...this.actor(principal, meta), action: 'mfa-enrolled', outcome: 'success' });
+    return { recoveryCodes: codes };
+  }
+
+  /** An admin turns a member's two-factor off (lost phone) and ends their sign-ins. */
+  async resetTotp(admin: Principal, userId: string, meta: RequestMeta): Promise<void> {
+    const member = await this.deps.db.asOwner((db) => store.membershipsOf(db, userId));
+    const inTenant = member.some((m) => m.tenant_id === admin.tenantId);
+    if (!inTenant && !admin.roles.includes('super_admin')) throw identityErrors.userNotFound();
+    if (!member.length) throw identityErrors.userNotFound();
+    await this.deps.db.asOwner((db) => store.resetTotp(db, userId));
+    await this.deps.db.transaction(admin.tenantId, async (tx) => {
+      const ids = await store.revokeUserSessions(tx, admin.tenantId, userId, 'mfa-reset', this.now);
+      for (const id of ids) this.forgetSession(admin.tenantId, id);
+      await this.deps.audit.append(tx, {
+        ...this.actor(admin, meta),
+        action: 'mfa-reset',
+        outcome: 'success',
+        detail: `user ${userId}`,
+      });
+    });
+  }
+
+  // --- Keys ---
+
+  jwks() {
+    return this.deps.keys.jwks();
+  }
+
+  rotateKeys(): Promise<string> {
+    return this.deps.keys.rotate();
+  }
+
+  // --- Helpers ---
+
+  private async userOf(principal: Principal): Promise<store.UserRow> {
+    if (!principal.userId) throw identityErrors.invalidRequest('Only users (not service clients) can do this');
+    const user = await this.deps.db.asOwner((db) => store.findUserById(db, principal.userId!));
+    if (!user) throw identityErrors.userNotFound();
+    return user;
+  }
+
+  private actor(principal: Principal, meta: RequestMeta) {
+    return {
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      clientId: principal.clientId,
+      roles: principal.roles,
+      ip: meta.ip,
+      requestId: meta.requestId,
+    };
+  }
+
+  private async chooseTenant(
+    memberships: { tenant_id: string; role: Role }[],
+    asked: string | undefined,
+  ): Promise<string | undefined> {
+    const tenants = [...new Set(memberships.map((m) => m.tenant_id))];
+    if (asked) {
+      const tenant = await this.deps.db.asOwner((db) => store.findTenant(db, asked));
+      return tenant && tenants.includes(tenant.id) ? tenant.id : undefined;
+    }
+    if (tenants.length > 1) throw identityErrors.tenantChoice(tenants);
+    return tenants[0];
+  }
+
+  /** Failed sign-ins of unknown accounts are recorded in the tenant asked for, else the default tenant. */
+  private async tenantForFailure(asked: string | undefined): Promise<string> {
+    if (asked) {
+      const tenant = await this.deps.db.asOwner((db) => store.findTenant(db, asked));
+      if (tenant) return tenant.id;
+    }
+    return this.deps.config.defaultTenant;
+  }
+}
+
+function slugify(name: string): string | null {
+  const slug = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+  return slug || null;
+}
+
+function secondsUntil(instant: string, now: Date): number {
+  return Math.max(1, Math.ceil((new Date(instant).getTime() - now.getTime()) / 1000));
+}
+
+function numberOrNull(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+export { SecretBox };

@@ -1,0 +1,12 @@
+export {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  REFRESH_COOKIE,
+  type RouteRecord,
+  SESSION_COOKIE,
+  trackRoutes,
+} from './identity.authenticate';
+export { IDENTITY_ERROR_CODES, identityErrors } from './identity.errors';
+export { type IdentityModuleOptions, registerIdentityModule } from './identity.module';
+export { isRole, type Principal, ROLES, type Role } from './identity.schemas';
+export type { IdentityService, LoginInput, RequestMeta, TokenSet } from './identity.service';
