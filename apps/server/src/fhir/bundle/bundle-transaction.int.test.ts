@@ -145,7 +145,7 @@ describe('transaction: all or nothing', () => {
         },
         { request: { method: 'DELETE', url: 'Patient/keep-me' } },
         {
-          resource: { resourceType: 'Patient', birthDate: '1980-13-45', link: [{ other: { reference: PATIENT_URN } }] },
+          resource: { resourceType: 'Patient', birthDate: '1980-13-45', link: [{ other: { reference: PATIENT_URN }, type: 'seealso' }] },
           request: { method: 'POST', url: 'Patient' },
         },
       ]),
@@ -207,7 +207,7 @@ describe('transaction: all or nothing', () => {
     const res = await post(
       transaction([
         { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
-        { resource: { resourceType: 'Observation' }, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Practitioner' }, request: { method: 'POST', url: 'Patient' } },
       ]),
     );
     expect(res.statusCode).toBe(400);
