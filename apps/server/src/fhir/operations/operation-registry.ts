@@ -85,7 +85,7 @@ export class OperationRegistry {
 
   find(name: string, level: OperationLevel, resourceType?: string): FhirOperation | undefined {
     const operation = this.operations.get(name);
-    if (!operation || !operation.levels.includes(level)) return undefined;
+    if (!operation?.levels.includes(level)) return undefined;
     if (level !== 'system' && operation.resourceTypes && !operation.resourceTypes.includes(resourceType ?? '')) {
       return undefined;
     }
