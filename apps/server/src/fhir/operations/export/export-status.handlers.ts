@@ -12,11 +12,7 @@ import { FILE_PATH, fileUrl, jobFolder, OUTPUT_FILE, STATUS_PATH } from './expor
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const unknownJob = () =>
-  new FhirError(
-    404,
-    [issue('not-found', 'No such export (it may have been cancelled or deleted)')],
-    'FHIR_EXPORT_NOT_FOUND',
-  );
+  new FhirError(404, [issue('not-found', 'No such export (it may have been cancelled or deleted)')], 'FHIR_NOT_FOUND');
 
 /**
  * The status URL of a bulk export (poll with GET, cancel with DELETE) and its output files. Jobs are read
