@@ -44,12 +44,14 @@ export async function createTestDatabase(): Promise<{ db: Database; drop(): Prom
 export interface TestAppOptions {
   /** Adds routes or hooks before the app is sealed (tests of platform behaviour). */
   beforeReady?: (app: MeridianApp['app']) => void;
+  /** A controllable clock (token expiry, lockouts, TOTP steps). */
+  now?: () => Date;
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const { db, drop } = await createTestDatabase();
   const config = testConfig({ tenantHeader: true, ...overrides });
-  const built = await buildApp(config, { db });
+  const built = await buildApp(config, { db, ...(options.now ? { now: options.now } : {}) });
   options.beforeReady?.(built.app);
   await built.app.ready();
   return {
