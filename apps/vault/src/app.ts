@@ -4,6 +4,7 @@ import type { VaultConfig } from './config.js';
 import type { Clock } from './core/clock.js';
 import { systemClock } from './core/clock.js';
 import { Core } from './core/core.js';
+import { createListAwareServer } from './http/list-method.js';
 import { registerRoutes } from './http/router.js';
 import { FileStorage } from './storage/file.js';
 import { PostgresStorage } from './storage/postgres.js';
@@ -36,6 +37,7 @@ export function buildVaultApp(config: VaultConfig, deps: VaultDeps = {}): VaultA
         }
       : false,
     bodyLimit: 32 * 1024 * 1024,
+    serverFactory: (handler) => createListAwareServer(handler),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 4096 },
   });
   const core = new Core({

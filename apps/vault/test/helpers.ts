@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type VaultApp, buildVaultApp } from '../src/app.js';
+import { buildVaultApp, type VaultApp } from '../src/app.js';
 import { ManualClock } from '../src/core/clock.js';
 import type { PhysicalStorage } from '../src/storage/types.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestVault, startVault } from './helpers.js';
+import { startVault, type TestVault } from './helpers.js';
 
 describe('KV secrets engines', () => {
   let v: TestVault;
@@ -7,10 +7,12 @@ describe('KV secrets engines', () => {
   beforeAll(async () => {
     v = await startVault();
     t = v.rootToken;
-    expect((await v.call('POST', 'sys/mounts/kv1', { token: t, body: { type: 'kv', description: 'v1' } })).status).toBe(204);
-    expect((await v.call('POST', 'sys/mounts/secret', { token: t, body: { type: 'kv', options: { version: '2' } } })).status).toBe(
+    expect((await v.call('POST', 'sys/mounts/kv1', { token: t, body: { type: 'kv', description: 'v1' } })).status).toBe(
       204,
     );
+    expect(
+      (await v.call('POST', 'sys/mounts/secret', { token: t, body: { type: 'kv', options: { version: '2' } } })).status,
+    ).toBe(204);
   });
   afterAll(async () => {
     await v.close();
@@ -76,15 +78,15 @@ describe('KV secrets engines', () => {
       const none = await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 1 }, options: { cas: 1 } } });
       expect(none.status).toBe(400);
       expect(none.body.errors[0]).toMatch(/did not match/);
-      expect((await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 1 }, options: { cas: 0 } } })).status).toBe(
-        200,
-      );
-      expect((await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 2 }, options: { cas: 0 } } })).status).toBe(
-        400,
-      );
-      expect((await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 2 }, options: { cas: 1 } } })).status).toBe(
-        200,
-      );
+      expect(
+        (await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 1 }, options: { cas: 0 } } })).status,
+      ).toBe(200);
+      expect(
+        (await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 2 }, options: { cas: 0 } } })).status,
+      ).toBe(400);
+      expect(
+        (await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 2 }, options: { cas: 1 } } })).status,
+      ).toBe(200);
       await v.call('POST', 'secret/metadata/cas', { token: t, body: { cas_required: true } });
       const missing = await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 3 } } });
       expect(missing.status).toBe(400);
@@ -137,8 +139,14 @@ describe('KV secrets engines', () => {
       });
       expect(p.status).toBe(200);
       expect(p.body.data.version).toBe(2);
-      expect((await v.call('GET', 'secret/data/patchme', { token: t })).body.data.data).toEqual({ a: 1, b: { c: 2, e: 4 }, f: 5 });
-      expect((await v.call('PATCH', 'secret/data/nothing-here', { token: t, body: { data: { a: 1 } } })).status).toBe(404);
+      expect((await v.call('GET', 'secret/data/patchme', { token: t })).body.data.data).toEqual({
+        a: 1,
+        b: { c: 2, e: 4 },
+        f: 5,
+      });
+      expect((await v.call('PATCH', 'secret/data/nothing-here', { token: t, body: { data: { a: 1 } } })).status).toBe(
+        404,
+      );
     });
 
     it('manages metadata and lists keys', async () => {
@@ -162,7 +170,10 @@ describe('KV secrets engines', () => {
       expect((await v.call('DELETE', 'secret/metadata/dir/one', { token: t })).status).toBe(204);
       expect((await v.call('GET', 'secret/data/dir/one', { token: t })).status).toBe(404);
       expect((await v.call('GET', 'secret/metadata/dir/one', { token: t })).status).toBe(404);
-      expect((await v.call('GET', 'secret/metadata/dir?list=true', { token: t })).body.data.keys).toEqual(['sub/', 'two']);
+      expect((await v.call('GET', 'secret/metadata/dir?list=true', { token: t })).body.data.keys).toEqual([
+        'sub/',
+        'two',
+      ]);
     });
 
     it('delete_version_after hides versions once their time has passed', async () => {
@@ -187,7 +198,8 @@ describe('KV secrets engines', () => {
       await v.call('PUT', 'sys/policy/kv2reader', {
         token: t,
         body: {
-          policy: 'path "secret/data/app" { capabilities = ["read"] }\npath "secret/metadata/*" { capabilities = ["list"] }',
+          policy:
+            'path "secret/data/app" { capabilities = ["read"] }\npath "secret/metadata/*" { capabilities = ["list"] }',
         },
       });
       const tok = (await v.call('POST', 'auth/token/create', { token: t, body: { policies: ['kv2reader'] } })).body.auth
@@ -207,7 +219,10 @@ describe('KV secrets engines', () => {
       expect(list.body['kv1/']).toMatchObject({ type: 'kv', description: 'v1' });
       expect(list.body.data['sys/'].type).toBe('system');
       expect(list.body.data['cubbyhole/'].type).toBe('cubbyhole');
-      await v.call('POST', 'sys/mounts/kv1/tune', { token: t, body: { default_lease_ttl: '1h', description: 'tuned' } });
+      await v.call('POST', 'sys/mounts/kv1/tune', {
+        token: t,
+        body: { default_lease_ttl: '1h', description: 'tuned' },
+      });
       const tune = await v.call('GET', 'sys/mounts/kv1/tune', { token: t });
       expect(tune.body.data).toMatchObject({ default_lease_ttl: 3600, description: 'tuned' });
       expect((await v.call('GET', 'kv1/top', { token: t })).body.lease_duration).toBe(3600);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestVault, startVault, unseal } from './helpers.js';
+import { startVault, type TestVault, unseal } from './helpers.js';
 
 describe('initialisation, sealing and health', () => {
   let v: TestVault | undefined;
@@ -45,7 +45,9 @@ describe('initialisation, sealing and health', () => {
     // keys 4, 1 and 2 (hex and base64 mixed)
     const init = v.keys;
     await v.call('PUT', 'sys/unseal', { body: { key: init[4] } });
-    status = await v.call('PUT', 'sys/unseal', { body: { key: Buffer.from(init[1] as string, 'hex').toString('base64') } });
+    status = await v.call('PUT', 'sys/unseal', {
+      body: { key: Buffer.from(init[1] as string, 'hex').toString('base64') },
+    });
     expect(status.body).toMatchObject({ sealed: true, progress: 2 });
     expect(status.body.nonce).not.toBe('');
     status = await v.call('PUT', 'sys/unseal', { body: { key: init[2] } });
@@ -117,7 +119,10 @@ describe('initialisation, sealing and health', () => {
     v = await startVault();
     await v.call('POST', 'sys/mounts/kv', { token: v.rootToken, body: { type: 'kv' } });
     await v.call('POST', 'kv/persisted', { token: v.rootToken, body: { value: 'kept' } });
-    await v.call('PUT', 'sys/policy/kvonly', { token: v.rootToken, body: { policy: 'path "kv/*" { capabilities = ["read"] }' } });
+    await v.call('PUT', 'sys/policy/kvonly', {
+      token: v.rootToken,
+      body: { policy: 'path "kv/*" { capabilities = ["read"] }' },
+    });
     const child = await v.call('POST', 'auth/token/create', { token: v.rootToken, body: { policies: ['kvonly'] } });
     const childToken = child.body.auth.client_token as string;
     expect((await v.call('PUT', 'sys/seal', { token: childToken })).status).toBe(403);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestVault, startVault } from './helpers.js';
+import { startVault, type TestVault } from './helpers.js';
 
 describe('token auth', () => {
   let v: TestVault;
@@ -14,7 +14,10 @@ describe('token auth', () => {
     root = v.rootToken;
     await v.call('PUT', 'sys/policy/reader', {
       token: root,
-      body: { policy: 'path "secret/*" { capabilities = ["read", "list"] }\npath "auth/token/create*" { capabilities = ["update"] }' },
+      body: {
+        policy:
+          'path "secret/*" { capabilities = ["read", "list"] }\npath "auth/token/create*" { capabilities = ["update"] }',
+      },
     });
     await v.call('POST', 'sys/mounts/secret', { token: root, body: { type: 'kv' } });
     await v.call('POST', 'secret/x', { token: root, body: { v: 1 } });
@@ -26,7 +29,13 @@ describe('token auth', () => {
   it('the root token looks itself up', async () => {
     const res = await v.call('GET', 'auth/token/lookup-self', { token: root });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ policies: ['root'], ttl: 0, expire_time: null, orphan: true, path: 'auth/token/root' });
+    expect(res.body.data).toMatchObject({
+      policies: ['root'],
+      ttl: 0,
+      expire_time: null,
+      orphan: true,
+      path: 'auth/token/root',
+    });
     expect(res.body).toMatchObject({ lease_id: '', renewable: false, wrap_info: null, mount_type: 'token' });
     expect(typeof res.body.request_id).toBe('string');
   });
@@ -41,7 +50,13 @@ describe('token auth', () => {
   });
 
   it('creates tokens with policies, ttl, metadata and uses', async () => {
-    const auth = await create({ policies: ['reader'], ttl: '1h', meta: { team: 'a' }, display_name: 'ci', num_uses: 5 });
+    const auth = await create({
+      policies: ['reader'],
+      ttl: '1h',
+      meta: { team: 'a' },
+      display_name: 'ci',
+      num_uses: 5,
+    });
     expect(auth.client_token).toMatch(/^hvs\./);
     expect(auth.policies).toEqual(['default', 'reader']);
     expect(auth.lease_duration).toBe(3600);
@@ -57,16 +72,25 @@ describe('token auth', () => {
       renewable: true,
       id: auth.client_token,
     });
-    const byAccessor = await v.call('POST', 'auth/token/lookup-accessor', { token: root, body: { accessor: auth.accessor } });
+    const byAccessor = await v.call('POST', 'auth/token/lookup-accessor', {
+      token: root,
+      body: { accessor: auth.accessor },
+    });
     expect(byAccessor.body.data.id).toBe('');
     expect(byAccessor.body.data.accessor).toBe(auth.accessor);
   });
 
   it('a non-root parent can only hand out a subset of its policies', async () => {
     const parent = await create({ policies: ['reader'] });
-    const child = await v.call('POST', 'auth/token/create', { token: parent.client_token, body: { policies: ['root'] } });
+    const child = await v.call('POST', 'auth/token/create', {
+      token: parent.client_token,
+      body: { policies: ['root'] },
+    });
     expect(child.status).toBe(400);
-    const other = await v.call('POST', 'auth/token/create', { token: parent.client_token, body: { policies: ['admin'] } });
+    const other = await v.call('POST', 'auth/token/create', {
+      token: parent.client_token,
+      body: { policies: ['admin'] },
+    });
     expect(other.status).toBe(400);
     expect(other.body.errors[0]).toMatch(/subset/);
     const inherited = await create({}, parent.client_token);
@@ -92,7 +116,10 @@ describe('token auth', () => {
   it('renews up to explicit_max_ttl and no further', async () => {
     const auth = await create({ policies: ['reader'], ttl: 60, explicit_max_ttl: 100 });
     v.clock.advance(50);
-    const renewed = await v.call('POST', 'auth/token/renew-self', { token: auth.client_token, body: { increment: 60 } });
+    const renewed = await v.call('POST', 'auth/token/renew-self', {
+      token: auth.client_token,
+      body: { increment: 60 },
+    });
     expect(renewed.status).toBe(200);
     expect(renewed.body.auth.lease_duration).toBe(50);
     expect(renewed.body.warnings[0]).toMatch(/capped/);
@@ -105,7 +132,10 @@ describe('token auth', () => {
   it('renews another token, periodic tokens reset to their period, non-renewable tokens refuse', async () => {
     const a = await create({ policies: ['reader'], ttl: 30 });
     v.clock.advance(20);
-    const r = await v.call('POST', 'auth/token/renew', { token: root, body: { token: a.client_token, increment: '2m' } });
+    const r = await v.call('POST', 'auth/token/renew', {
+      token: root,
+      body: { token: a.client_token, increment: '2m' },
+    });
     expect(r.body.auth.lease_duration).toBe(120);
     const p = await create({ policies: ['reader'], period: '10m' });
     expect(p.lease_duration).toBe(600);
@@ -115,7 +145,10 @@ describe('token auth', () => {
     const fixed = await create({ policies: ['reader'], ttl: 30, renewable: false });
     const fr = await v.call('POST', 'auth/token/renew-self', { token: fixed.client_token });
     expect(fr.status).toBe(400);
-    const viaAccessor = await v.call('POST', 'auth/token/renew-accessor', { token: root, body: { accessor: p.accessor } });
+    const viaAccessor = await v.call('POST', 'auth/token/renew-accessor', {
+      token: root,
+      body: { accessor: p.accessor },
+    });
     expect(viaAccessor.status).toBe(200);
   });
 
@@ -133,7 +166,9 @@ describe('token auth', () => {
     const child = await create({}, parent.client_token);
     const grandchild = await create({}, child.client_token);
     const orphan = await create({ policies: ['reader'] }, parent.client_token, 'auth/token/create-orphan');
-    expect((await v.call('POST', 'auth/token/revoke', { token: root, body: { token: parent.client_token } })).status).toBe(204);
+    expect(
+      (await v.call('POST', 'auth/token/revoke', { token: root, body: { token: parent.client_token } })).status,
+    ).toBe(204);
     for (const t of [parent, child, grandchild]) {
       expect((await v.call('GET', 'auth/token/lookup-self', { token: t.client_token })).status).toBe(403);
     }
@@ -162,8 +197,12 @@ describe('token auth', () => {
     const child = await create({}, parent.client_token);
     // revoke-orphan needs sudo
     expect(
-      (await v.call('POST', 'auth/token/revoke-orphan', { token: parent.client_token, body: { token: parent.client_token } }))
-        .status,
+      (
+        await v.call('POST', 'auth/token/revoke-orphan', {
+          token: parent.client_token,
+          body: { token: parent.client_token },
+        })
+      ).status,
     ).toBe(403);
     await v.call('POST', 'auth/token/revoke-orphan', { token: root, body: { token: parent.client_token } });
     const c = await v.call('GET', 'auth/token/lookup-self', { token: child.client_token });

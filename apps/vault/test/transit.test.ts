@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestVault, startVault } from './helpers.js';
+import { startVault, type TestVault } from './helpers.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -37,10 +37,15 @@ describe('transit secrets engine', () => {
     expect(enc.status).toBe(200);
     expect(enc.body.data.ciphertext).toMatch(/^vault:v1:/);
     expect(enc.body.data.key_version).toBe(1);
-    const dec = await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: enc.body.data.ciphertext } });
+    const dec = await v.call('POST', 'transit/decrypt/app', {
+      token: t,
+      body: { ciphertext: enc.body.data.ciphertext },
+    });
     expect(Buffer.from(dec.body.data.plaintext, 'base64').toString()).toBe('hello transit');
     const tampered = `${enc.body.data.ciphertext.slice(0, -4)}AAAA`;
-    expect((await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: tampered } })).status).toBe(400);
+    expect((await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: tampered } })).status).toBe(
+      400,
+    );
     expect((await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: '***' } })).status).toBe(400);
     expect((await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: 'nope' } })).status).toBe(400);
   });
@@ -53,7 +58,8 @@ describe('transit secrets engine', () => {
     const ct = enc.body.data.ciphertext;
     expect((await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: ct } })).status).toBe(400);
     expect(
-      (await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: ct, associated_data: b64('ctx') } })).status,
+      (await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: ct, associated_data: b64('ctx') } }))
+        .status,
     ).toBe(200);
     const batch = await v.call('POST', 'transit/encrypt/app', {
       token: t,
@@ -66,19 +72,24 @@ describe('transit secrets engine', () => {
       token: t,
       body: { batch_input: [{ ciphertext: results[0].ciphertext }, { ciphertext: results[1].ciphertext }] },
     });
-    expect(decBatch.body.data.batch_results.map((r: { plaintext: string }) => Buffer.from(r.plaintext, 'base64').toString())).toEqual(
-      ['a', 'b'],
-    );
+    expect(
+      decBatch.body.data.batch_results.map((r: { plaintext: string }) => Buffer.from(r.plaintext, 'base64').toString()),
+    ).toEqual(['a', 'b']);
   });
 
   it('rotates, rewraps and enforces min_decryption_version', async () => {
-    const old = (await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: b64('old') } })).body.data.ciphertext;
+    const old = (await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: b64('old') } })).body.data
+      .ciphertext;
     const rot = await v.call('POST', 'transit/keys/app/rotate', { token: t });
     expect(rot.status).toBe(200);
     expect((await v.call('GET', 'transit/keys/app', { token: t })).body.data.latest_version).toBe(2);
-    const fresh = (await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: b64('new') } })).body.data;
+    const fresh = (await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: b64('new') } })).body
+      .data;
     expect(fresh.ciphertext).toMatch(/^vault:v2:/);
-    const pinned = await v.call('POST', 'transit/encrypt/app', { token: t, body: { plaintext: b64('p'), key_version: 1 } });
+    const pinned = await v.call('POST', 'transit/encrypt/app', {
+      token: t,
+      body: { plaintext: b64('p'), key_version: 1 },
+    });
     expect(pinned.body.data.ciphertext).toMatch(/^vault:v1:/);
     const rewrap = await v.call('POST', 'transit/rewrap/app', { token: t, body: { ciphertext: old } });
     expect(rewrap.body.data.ciphertext).toMatch(/^vault:v2:/);
@@ -86,15 +97,23 @@ describe('transit secrets engine', () => {
     const refused = await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: old } });
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0]).toMatch(/too old/);
-    const ok = await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: rewrap.body.data.ciphertext } });
+    const ok = await v.call('POST', 'transit/decrypt/app', {
+      token: t,
+      body: { ciphertext: rewrap.body.data.ciphertext },
+    });
     expect(Buffer.from(ok.body.data.plaintext, 'base64').toString()).toBe('old');
-    expect((await v.call('POST', 'transit/keys/app/config', { token: t, body: { min_decryption_version: 9 } })).status).toBe(400);
+    expect(
+      (await v.call('POST', 'transit/keys/app/config', { token: t, body: { min_decryption_version: 9 } })).status,
+    ).toBe(400);
   });
 
   it('generates data keys', async () => {
     const plain = await v.call('POST', 'transit/datakey/plaintext/app', { token: t, body: { bits: 128 } });
     expect(Buffer.from(plain.body.data.plaintext, 'base64')).toHaveLength(16);
-    const dec = await v.call('POST', 'transit/decrypt/app', { token: t, body: { ciphertext: plain.body.data.ciphertext } });
+    const dec = await v.call('POST', 'transit/decrypt/app', {
+      token: t,
+      body: { ciphertext: plain.body.data.ciphertext },
+    });
     expect(dec.body.data.plaintext).toBe(plain.body.data.plaintext);
     const wrapped = await v.call('POST', 'transit/datakey/wrapped/app', { token: t, body: {} });
     expect(wrapped.body.data.plaintext).toBeUndefined();
@@ -107,10 +126,17 @@ describe('transit secrets engine', () => {
       token: t,
       body: { policy: 'path "transit/encrypt/*" { capabilities = ["update"] }' },
     });
-    const tok = (await v.call('POST', 'auth/token/create', { token: t, body: { policies: ['enc'] } })).body.auth.client_token;
-    expect((await v.call('POST', 'transit/encrypt/app', { token: tok, body: { plaintext: b64('a') } })).status).toBe(200);
-    expect((await v.call('POST', 'transit/encrypt/brand-new', { token: tok, body: { plaintext: b64('a') } })).status).toBe(403);
-    expect((await v.call('POST', 'transit/encrypt/brand-new', { token: t, body: { plaintext: b64('a') } })).status).toBe(200);
+    const tok = (await v.call('POST', 'auth/token/create', { token: t, body: { policies: ['enc'] } })).body.auth
+      .client_token;
+    expect((await v.call('POST', 'transit/encrypt/app', { token: tok, body: { plaintext: b64('a') } })).status).toBe(
+      200,
+    );
+    expect(
+      (await v.call('POST', 'transit/encrypt/brand-new', { token: tok, body: { plaintext: b64('a') } })).status,
+    ).toBe(403);
+    expect(
+      (await v.call('POST', 'transit/encrypt/brand-new', { token: t, body: { plaintext: b64('a') } })).status,
+    ).toBe(200);
     expect((await v.call('DELETE', 'transit/keys/brand-new', { token: t })).status).toBe(400);
     await v.call('POST', 'transit/keys/brand-new/config', { token: t, body: { deletion_allowed: true } });
     expect((await v.call('DELETE', 'transit/keys/brand-new', { token: t })).status).toBe(204);

@@ -16,7 +16,9 @@ describe('ACL matching (Vault policy docs)', () => {
   });
 
   it('+ matches exactly one path segment', () => {
-    const a = acl('path "secret/+/teamb" { capabilities = ["read"] }\npath "secret/+/+/teamc" { capabilities = ["list"] }');
+    const a = acl(
+      'path "secret/+/teamb" { capabilities = ["read"] }\npath "secret/+/+/teamc" { capabilities = ["list"] }',
+    );
     expect(a.allowed('secret/foo/teamb', 'read').allowed).toBe(true);
     expect(a.allowed('secret/bar/teamb', 'read').allowed).toBe(true);
     expect(a.allowed('secret/foo/bar/teamb', 'read').allowed).toBe(false);
@@ -33,7 +35,9 @@ describe('ACL matching (Vault policy docs)', () => {
   });
 
   it('the exact path wins over any glob', () => {
-    const a = acl('path "secret/*" { capabilities = ["read"] }\npath "secret/super-secret" { capabilities = ["deny"] }');
+    const a = acl(
+      'path "secret/*" { capabilities = ["read"] }\npath "secret/super-secret" { capabilities = ["deny"] }',
+    );
     expect(a.allowed('secret/foo', 'read').allowed).toBe(true);
     expect(a.allowed('secret/super-secret', 'read').allowed).toBe(false);
   });
@@ -44,7 +48,9 @@ describe('ACL matching (Vault policy docs)', () => {
     );
     expect(a.allowed('secret/public/a', 'read').allowed).toBe(true);
     expect(a.allowed('secret/private/a', 'read').allowed).toBe(false);
-    const b = acl('path "secret/*" { capabilities = ["read"] }\npath "secret/restricted/*" { capabilities = ["deny"] }');
+    const b = acl(
+      'path "secret/*" { capabilities = ["read"] }\npath "secret/restricted/*" { capabilities = ["deny"] }',
+    );
     expect(b.allowed('secret/restricted/x', 'read').allowed).toBe(false);
     expect(b.allowed('secret/open', 'read').allowed).toBe(true);
   });
@@ -52,7 +58,10 @@ describe('ACL matching (Vault policy docs)', () => {
   it('rules for the same path in several policies merge, and deny takes precedence', () => {
     const a = acl('path "secret/foo" { capabilities = ["read"] }', 'path "secret/foo" { capabilities = ["update"] }');
     expect(a.capabilities('secret/foo')).toEqual(['read', 'update']);
-    const b = acl('path "secret/foo" { capabilities = ["read", "update"] }', 'path "secret/foo" { capabilities = ["deny"] }');
+    const b = acl(
+      'path "secret/foo" { capabilities = ["read", "update"] }',
+      'path "secret/foo" { capabilities = ["deny"] }',
+    );
     expect(b.allowed('secret/foo', 'read').allowed).toBe(false);
     expect(b.capabilities('secret/foo')).toEqual(['deny']);
     const c = acl('path "secret/*" { capabilities = ["read"] }', 'path "secret/*" { capabilities = ["deny"] }');
@@ -82,7 +91,9 @@ describe('ACL matching (Vault policy docs)', () => {
   });
 
   it('priority rule 4 and 5: longer wins, then lexicographically larger', () => {
-    const a = acl('path "secret/+/ba*" { capabilities = ["read"] }\npath "secret/+/bar*" { capabilities = ["update"] }');
+    const a = acl(
+      'path "secret/+/ba*" { capabilities = ["read"] }\npath "secret/+/bar*" { capabilities = ["update"] }',
+    );
     expect(a.capabilities('secret/x/bar1')).toEqual(['update']);
     expect(a.capabilities('secret/x/baz')).toEqual(['read']);
   });
@@ -100,7 +111,9 @@ describe('ACL matching (Vault policy docs)', () => {
   });
 
   it('reports sudo from the matching rule', () => {
-    const a = acl('path "sys/audit*" { capabilities = ["update", "sudo"] }\npath "sys/mounts/*" { capabilities = ["update"] }');
+    const a = acl(
+      'path "sys/audit*" { capabilities = ["update", "sudo"] }\npath "sys/mounts/*" { capabilities = ["update"] }',
+    );
     expect(a.allowed('sys/audit/file', 'update')).toEqual({ allowed: true, sudo: true });
     expect(a.allowed('sys/mounts/x', 'update')).toEqual({ allowed: true, sudo: false });
   });

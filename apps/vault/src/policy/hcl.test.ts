@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HclParseError, parseHcl } from './hcl.js';
 import { DEFAULT_POLICY } from './defaults.js';
+import { HclParseError, parseHcl } from './hcl.js';
 import { PolicyParseError, parsePolicy } from './policy.js';
 
 describe('HCL parser', () => {
@@ -43,7 +43,9 @@ describe('HCL parser', () => {
   });
 
   it('handles string escapes and heredocs', () => {
-    const doc = parseHcl('a = "q\\"uote\\n\\u0041"\nb = <<EOT\nline1\n  line2\nEOT\nc = <<-EOT\n    x\n      y\n    EOT\n');
+    const doc = parseHcl(
+      'a = "q\\"uote\\n\\u0041"\nb = <<EOT\nline1\n  line2\nEOT\nc = <<-EOT\n    x\n      y\n    EOT\n',
+    );
     expect(doc.a).toBe('q"uote\nA');
     expect(doc.b).toBe('line1\n  line2\n');
     expect(doc.c).toBe('x\n  y\n');
