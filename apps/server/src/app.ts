@@ -16,6 +16,7 @@ import {
   registerRequestContext,
   requestIdFrom,
 } from './platform/http';
+import { registerWebApp } from './platform/http/web-app';
 import { newLocalAdminToken, registerLocalAdmin } from './platform/local-admin';
 import { createLogger } from './platform/logging';
 import { TenantStore } from './platform/tenants';
@@ -91,6 +92,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     });
   }
 
+  // Before the docs plugin registers its routes, so they are marked public as they are added.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'public' };
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -102,9 +107,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     hideUntagged: true,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), access: 'public' };
-  });
 
   registerHealthRoutes(app, { db: deps.db, metrics });
   const fhir = createFhirServices({
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     ...(deps.now ? { now: deps.now } : {}),
   });
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
+  await registerWebApp(app);
 
   const localAdminToken = newLocalAdminToken();
   registerLocalAdmin(
