@@ -5,6 +5,7 @@ import { fhirErrors } from '../core/outcome';
 import type { FhirContext } from '../core/repository';
 import type { FhirServices } from '../fhir-services';
 import type { OperationLevel, OperationResult } from '../operations/operation-registry';
+import { shapeStored } from '../search';
 import { buildCapabilityStatement } from './capability';
 import {
   checkAcceptable,
@@ -240,7 +241,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
         if (id.startsWith('$')) return operation(request, reply, 'type', id.slice(1), type);
         const stored = await repository.readRaw(ctxOf(request), type, id);
         versionHeaders(reply, { meta: { versionId: String(stored.versionId), lastUpdated: stored.lastUpdated } });
-        return reply.type(FHIR_JSON).send(stored.content);
+        return reply.type(FHIR_JSON).send(shapeStored(stored.content ?? '{}', queryPairs(request)));
       });
       fhir.post<{ Params: Params }>('/:type/:id', { config: access }, async (request, reply) => {
         const { type, id } = request.params as Required<Params>;

@@ -1,4 +1,4 @@
 export { searchIndexWriter } from './index-writer';
-export { shapeResource } from './resource-summary';
+export { shapeResource, shapeStored } from './resource-summary';
 export type { SearchIndexWriter } from './search-index';
 export { FhirSearchService } from './search-service';

@@ -1,5 +1,6 @@
 import { tryGetDataType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import { fhirErrors } from '../core/outcome';
 import type { SummaryMode } from './search-query';
 
 /** The tag a server puts on a resource it returns with elements left out. */
@@ -60,4 +61,24 @@ export function shapeResource(resource: Resource, summary?: SummaryMode, element
   if (summary && summary !== 'false' && summary !== 'count') return summarise(resource, summary);
   if (elements?.length) return selectElements(resource, elements);
   return resource;
+}
+
+const READ_SUMMARY_MODES = ['true', 'text', 'data', 'false'];
+
+/**
+ * A stored resource as a read with `_summary` or `_elements` asks for it; the stored JSON text itself
+ * (not parsed again) when neither is given.
+ */
+export function shapeStored(content: string, params: [string, string][]): string | Resource {
+  const summary = params.find(([name]) => name === '_summary')?.[1];
+  const elements = params.find(([name]) => name === '_elements')?.[1];
+  if (summary === undefined && elements === undefined) return content;
+  if (summary !== undefined && !READ_SUMMARY_MODES.includes(summary)) {
+    throw fhirErrors.invalid('_summary on a read takes true, text, data or false', '_summary');
+  }
+  const wanted = elements
+    ?.split(',')
+    .map((element) => element.trim())
+    .filter(Boolean);
+  return shapeResource(JSON.parse(content) as Resource, summary as SummaryMode | undefined, wanted);
 }
