@@ -1,0 +1,119 @@
+import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconActivityHeartbeat, IconHome, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { Link, Navigate, Outlet, useLocation } from '@tanstack/react-router';
+import { type ReactNode, useEffect } from 'react';
+import { useAuth } from '../auth/useAuth';
+import { PatientSearchBox } from '../patients/PatientSearchBox';
+import { Logo } from './Logo';
+import { NAVIGATION, navigationFor } from './navigation';
+import { UserMenu } from './UserMenu';
+
+const ICONS: Record<string, ReactNode> = {
+  '/': <IconHome size={18} aria-hidden />,
+  '/patients': <IconUsers size={18} aria-hidden />,
+  '/patients/new': <IconUserPlus size={18} aria-hidden />,
+  '/console/system-health': <IconActivityHeartbeat size={18} aria-hidden />,
+};
+
+/** The navigation item for a path: the longest one that is the path or a folder of it. */
+export function activeItemFor(pathname: string): string | undefined {
+  return NAVIGATION.map((item) => item.to)
+    .filter((to) => pathname === to || (to !== '/' && pathname.startsWith(`${to}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+export function AppFrame() {
+  const { session, user } = useAuth();
+  const location = useLocation();
+  const [navigationOpen, { toggle, close }] = useDisclosure(false);
+  // Close the mobile navigation when a link is followed.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
+  useEffect(() => close(), [location.pathname]);
+
+  if (session.status === 'signed-out' || !user) {
+    return <Navigate to="/sign-in" search={{ redirect: location.href }} replace />;
+  }
+  const groups = navigationFor(user.roles);
+  const active = activeItemFor(location.pathname);
+
+  return (
+    <AppShell
+      header={{ height: 64 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navigationOpen } }}
+      padding="lg"
+    >
+      <Anchor href="#main-content" className="skip-link">
+        Skip to main content
+      </Anchor>
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="md" wrap="nowrap" justify="space-between">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navigationOpen}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navigationOpen ? 'Close navigation' : 'Open navigation'}
+            />
+            <Logo tenantName={user.tenant.name} />
+          </Group>
+          <Box flex={1} maw={560} visibleFrom="xs">
+            <PatientSearchBox />
+          </Box>
+          <Group gap="sm" wrap="nowrap">
+            {session.mode === 'development' && (
+              <Badge color="orange.9" variant="outline" visibleFrom="md" title="This server has no sign-in yet">
+                Development user
+              </Badge>
+            )}
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" component="nav" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap="lg">
+            {groups.map((group) => (
+              <Stack key={group.section} gap={2}>
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
+                  {group.section}
+                </Text>
+                {group.items.map((item) => (
+                  <NavLink
+                    key={item.to}
+                    component={Link}
+                    to={item.to}
+                    label={item.label}
+                    leftSection={ICONS[item.to]}
+                    active={active === item.to}
+                    aria-current={active === item.to ? 'page' : undefined}
+                    variant="light"
+                    style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                  />
+                ))}
+              </Stack>
+            ))}
+            {groups.length === 0 && (
+              <Text size="sm" c="dimmed" px="sm">
+                Your role has no screens here yet.
+              </Text>
+            )}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="sm">
+            Press <kbd>/</kbd> to search patients
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main id="main-content" tabIndex={-1} bg="gray.0">
+        <Box maw={1280} mx="auto">
+          <Outlet />
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

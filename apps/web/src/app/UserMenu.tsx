@@ -1,0 +1,83 @@
+import { Avatar, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { IconCheck, IconChevronDown, IconLogout } from '@tabler/icons-react';
+import { useNavigate } from '@tanstack/react-router';
+import { ROLE_LABELS, ROLES, type Role } from '../auth/roles';
+import { useAuth } from '../auth/useAuth';
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]!.toUpperCase())
+    .join('');
+}
+
+export function UserMenu() {
+  const { session, user, signOut, setDevelopmentRoles } = useAuth();
+  const navigate = useNavigate();
+  if (!user) return null;
+  const development = session.status === 'signed-in' && session.mode === 'development';
+  const roleSummary = user.roles.map((role) => ROLE_LABELS[role]).join(', ') || 'No role';
+
+  const toggleRole = (role: Role) => {
+    const next = user.roles.includes(role) ? user.roles.filter((held) => held !== role) : [...user.roles, role];
+    setDevelopmentRoles(next);
+  };
+
+  return (
+    <Menu position="bottom-end" width={260} shadow="md" withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account: ${user.displayName}`}>
+          <Group gap={8} wrap="nowrap">
+            <Avatar color="meridian" radius="xl" size={36}>
+              {initials(user.displayName)}
+            </Avatar>
+            <Stack gap={0} visibleFrom="lg">
+              <Text size="sm" fw={600} lh={1.2}>
+                {user.displayName}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2} truncate maw={180}>
+                {roleSummary}
+              </Text>
+            </Stack>
+            <IconChevronDown size={16} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {user.tenant.name && <Menu.Label>{user.tenant.name}</Menu.Label>}
+        {development && (
+          <>
+            <Menu.Divider />
+            <Menu.Label>Preview as role (development)</Menu.Label>
+            {ROLES.filter((role) => role !== 'patient').map((role) => (
+              <Menu.Item
+                key={role}
+                closeMenuOnClick={false}
+                onClick={() => toggleRole(role)}
+                leftSection={
+                  user.roles.includes(role) ? <IconCheck size={14} aria-hidden /> : <span style={{ width: 14 }} />
+                }
+                role="menuitemcheckbox"
+                aria-checked={user.roles.includes(role)}
+              >
+                {ROLE_LABELS[role]}
+              </Menu.Item>
+            ))}
+          </>
+        )}
+        <Menu.Divider />
+        <Menu.Item
+          leftSection={<IconLogout size={14} aria-hidden />}
+          onClick={async () => {
+            await signOut();
+            await navigate({ to: '/sign-in' });
+          }}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

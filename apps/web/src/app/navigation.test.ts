@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { navigationFor } from './navigation';
+
+const labels = (roles: Parameters<typeof navigationFor>[0]) =>
+  navigationFor(roles).flatMap((group) => group.items.map((item) => item.label));
+
+describe('navigationFor', () => {
+  it('shows the front desk registration but no administration', () => {
+    expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient']);
+  });
+  it('shows a tenant admin the console only', () => {
+    expect(labels(['tenant-admin'])).toEqual(['System health']);
+  });
+  it('shows a super admin every staff screen', () => {
+    expect(labels(['super-admin'])).toEqual(['Workspace', 'Patients', 'Register patient', 'System health']);
+  });
+  it('shows a patient none of the staff screens', () => {
+    expect(labels(['patient'])).toEqual([]);
+  });
+  it('groups items by section, in a fixed order', () => {
+    expect(navigationFor(['physician', 'tenant-admin']).map((group) => group.section)).toEqual([
+      'Clinical',
+      'Front desk',
+      'Administration',
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet } from '@tanstack/react-router';
+import { SignInPage } from '../auth/SignInPage';
+import { NotFoundPage } from '../shared/NotFoundPage';
+import { AppFrame } from './AppFrame';
+import { HomePage } from './HomePage';
+
+export const CHART_TABS = [
+  'conditions',
+  'encounters',
+  'medications',
+  'allergies',
+  'immunizations',
+  'procedures',
+  'observations',
+] as const;
+export type ChartTab = (typeof CHART_TABS)[number];
+
+const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+
+export const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  component: SignInPage,
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' && search.redirect.startsWith('/') ? { redirect: search.redirect } : {},
+});
+
+/** Every staff screen sits in the frame: header with patient search, navigation, the signed-in user. */
+const frameRoute = createRoute({ getParentRoute: () => rootRoute, id: 'frame', component: AppFrame });
+
+const homeRoute = createRoute({ getParentRoute: () => frameRoute, path: '/', component: HomePage });
+
+// Screens past the workspace home are split into their own chunks and load on first visit.
+export const patientSearchRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/patients',
+  component: lazyRouteComponent(() => import('../patients/PatientSearchPage'), 'PatientSearchPage'),
+  validateSearch: (search: Record<string, unknown>): { q?: string } =>
+    typeof search.q === 'string' && search.q ? { q: search.q } : {},
+});
+
+export const registerPatientRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/patients/new',
+  component: lazyRouteComponent(() => import('../patients/RegisterPatientPage'), 'RegisterPatientPage'),
+});
+
+export const patientChartRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/patients/$patientId',
+  component: lazyRouteComponent(() => import('../chart/PatientChartPage'), 'PatientChartPage'),
+  validateSearch: (search: Record<string, unknown>): { tab?: ChartTab } =>
+    CHART_TABS.includes(search.tab as ChartTab) ? { tab: search.tab as ChartTab } : {},
+});
+
+// Not /admin: the server keeps that path for its own administration API.
+export const systemHealthRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/system-health',
+  component: lazyRouteComponent(() => import('../admin/SystemHealthPage'), 'SystemHealthPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  frameRoute.addChildren([homeRoute, patientSearchRoute, registerPatientRoute, patientChartRoute, systemHealthRoute]),
+]);
+
+export function createAppRouter() {
+  return createRouter({
+    routeTree,
+    defaultPreload: 'intent',
+    defaultNotFoundComponent: NotFoundPage,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,84 @@
+import { Alert, Button, Paper, Stack, Tabs } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { isApiError } from '../api/api-error';
+import { useFhir } from '../api/useApi';
+import { patientChartRoute } from '../app/routes';
+import { formatPatientName } from '../patients/patient-display';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { TableSkeleton } from '../shared/TableSkeleton';
+import { useDocumentTitle } from '../shared/useDocumentTitle';
+import { ClinicalTable } from './ClinicalTable';
+import { CHART_SECTIONS } from './chart-sections';
+import { PatientBanner } from './PatientBanner';
+
+/** The patient chart, read-only: the banner and one tab per kind of clinical record. */
+export function PatientChartPage() {
+  const { patientId } = patientChartRoute.useParams();
+  const { tab = 'conditions' } = patientChartRoute.useSearch();
+  const navigate = useNavigate();
+  const fhir = useFhir();
+  const patient = useQuery({
+    queryKey: ['fhir', 'Patient', 'read', patientId],
+    queryFn: ({ signal }) => fhir.read('Patient', patientId, signal),
+  });
+  useDocumentTitle(patient.data ? formatPatientName(patient.data) : 'Patient chart');
+
+  if (patient.isPending) {
+    return (
+      <Stack>
+        <TableSkeleton rows={2} label="Loading the patient" />
+      </Stack>
+    );
+  }
+  if (patient.isError) {
+    const missing = isApiError(patient.error) && (patient.error.status === 404 || patient.error.status === 410);
+    if (missing) {
+      return (
+        <Alert color="orange" variant="light" title="No such patient" role="alert">
+          <Stack gap="sm" align="flex-start">
+            {patient.error.message}
+            <Button component={Link} to="/patients" size="xs">
+              Search patients
+            </Button>
+          </Stack>
+        </Alert>
+      );
+    }
+    return <ErrorAlert title="The chart could not be opened" error={patient.error} onRetry={() => patient.refetch()} />;
+  }
+
+  return (
+    <Stack gap="lg">
+      <PatientBanner patient={patient.data} />
+      <Paper withBorder radius="md">
+        <Tabs
+          value={tab}
+          onChange={(next) =>
+            next &&
+            void navigate({
+              to: '/patients/$patientId',
+              params: { patientId },
+              search: { tab: next as typeof tab },
+              replace: true,
+            })
+          }
+          keepMounted={false}
+        >
+          <Tabs.List aria-label="Chart sections" px="sm" pt="xs">
+            {CHART_SECTIONS.map((section) => (
+              <Tabs.Tab key={section.tab} value={section.tab}>
+                {section.label}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          {CHART_SECTIONS.map((section) => (
+            <Tabs.Panel key={section.tab} value={section.tab} p="md">
+              <ClinicalTable section={section} patientId={patientId} />
+            </Tabs.Panel>
+          ))}
+        </Tabs>
+      </Paper>
+    </Stack>
+  );
+}

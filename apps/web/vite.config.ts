@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+// The API the dev server forwards to a running Meridian (npm start); the built app is served by Meridian itself.
+const API_PATHS = ['/fhir', '/auth', '/identity', '/api', '/healthz', '/readyz', '/metrics', '/docs', '/.well-known'];
+const apiTarget = process.env.MERIDIAN_URL ?? 'http://localhost:8080';
+
+/** Writes .br and .gz beside each text asset; the server sends them to browsers that accept them. */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  const compressible = /\.(js|css|html|svg|json|map)$/;
+  return {
+    name: 'meridian-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const walk = (folder: string): string[] =>
+        readdirSync(folder).flatMap((name) => {
+          const path = join(folder, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const file of walk(outDir)) {
+        if (!compressible.test(file) || file.endsWith('.map') || statSync(file).size < 1024) continue;
+        const content = readFileSync(file);
+        writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
+        writeFileSync(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), precompress()],
+  resolve: {
+    // The repository also holds an older React (pulled in by a server-side dependency); one copy only.
+    dedupe: ['react', 'react-dom'],
+  },
+  server: {
+    port: 5173,
+    proxy: Object.fromEntries(API_PATHS.map((path) => [path, { target: apiTarget }])),
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than screens: a separate chunk stays cached across releases.
+        codeSplitting: {
+          groups: [
+            { name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|@mantine|@tanstack|@floating-ui)/ },
+          ],
+        },
+      },
+    },
+  },
+});
