@@ -1,6 +1,10 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit-command';
+import { registerClientCommand } from './client-command';
 import { registerImportCommand } from './import-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerTenantCommand } from './tenant-command';
+import { registerUserCommand } from './user-command';
 
 /** `meridian <command>`: the server's command-line tool. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -18,6 +22,10 @@ export async function runCli(argv: string[]): Promise<void> {
     });
   registerMigrateCommand(program);
   registerImportCommand(program);
+  registerUserCommand(program);
+  registerTenantCommand(program);
+  registerClientCommand(program);
+  registerAuditCommand(program);
 
   await program.parseAsync(argv);
 }
