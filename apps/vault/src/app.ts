@@ -6,6 +6,7 @@ import { systemClock } from './core/clock.js';
 import { Core } from './core/core.js';
 import { createListAwareServer } from './http/list-method.js';
 import { registerRoutes } from './http/router.js';
+import { CachedStorage } from './storage/cache.js';
 import { FileStorage } from './storage/file.js';
 import { PostgresStorage } from './storage/postgres.js';
 import type { PhysicalStorage } from './storage/types.js';
@@ -41,7 +42,7 @@ export function buildVaultApp(config: VaultConfig, deps: VaultDeps = {}): VaultA
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 4096 },
   });
   const core = new Core({
-    physical: deps.storage ?? storageFromConfig(config),
+    physical: deps.storage ?? new CachedStorage(storageFromConfig(config)),
     clock: deps.clock ?? systemClock,
     ...(config.auditFile ? { auditFile: config.auditFile } : {}),
   });

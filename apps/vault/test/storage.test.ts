@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CachedStorage } from '../src/storage/cache.js';
 import { FileStorage } from '../src/storage/file.js';
+import { MemoryStorage } from '../src/storage/memory.js';
 import { PostgresStorage } from '../src/storage/postgres.js';
 import type { PhysicalStorage } from '../src/storage/types.js';
 import { startVault } from './helpers.js';
@@ -82,6 +84,47 @@ storageContract(
     await rm(fileRoot, { recursive: true, force: true });
   },
 );
+
+let cachedRoot = '';
+storageContract(
+  'cached file',
+  async () => {
+    cachedRoot = await mkdtemp(join(tmpdir(), 'meridian-vault-fs-'));
+    return new CachedStorage(new FileStorage(cachedRoot), 4);
+  },
+  async () => {
+    await rm(cachedRoot, { recursive: true, force: true });
+  },
+);
+
+describe('read cache', () => {
+  it('serves repeated reads from memory and stays coherent with writes', async () => {
+    const inner = new MemoryStorage();
+    let reads = 0;
+    const get = inner.get.bind(inner);
+    inner.get = async (key) => {
+      reads++;
+      return get(key);
+    };
+    const cache = new CachedStorage(inner, 2);
+    await cache.put('a', Buffer.from('1'));
+    expect((await cache.get('a'))?.toString()).toBe('1');
+    expect(await cache.get('missing')).toBeNull();
+    expect(await cache.get('missing')).toBeNull();
+    expect(reads).toBe(1);
+    await cache.put('a', Buffer.from('2'));
+    expect((await cache.get('a'))?.toString()).toBe('2');
+    await cache.delete('a');
+    expect(await cache.get('a')).toBeNull();
+    // Eviction beyond the size limit falls back to storage.
+    await cache.put('b', Buffer.from('b'));
+    await cache.put('c', Buffer.from('c'));
+    await cache.put('d', Buffer.from('d'));
+    const before = reads;
+    expect((await cache.get('b'))?.toString()).toBe('b');
+    expect(reads).toBe(before + 1);
+  });
+});
 
 describe('file storage durability', () => {
   it('leaves no temporary files and ignores one left by a crash', async () => {
