@@ -51,8 +51,17 @@ export function kvV2Backend(ctx: MountContext): Backend {
     if (k === '' || k.endsWith('/')) throw VaultError.badRequest('missing path');
     return k;
   };
-  const config = async (): Promise<KvConfig> =>
-    (await storage.getJson<KvConfig>('config')) ?? { max_versions: 0, cas_required: false, delete_version_after: 0 };
+  let cachedConfig: KvConfig | null = null;
+  const config = async (): Promise<KvConfig> => {
+    if (!cachedConfig) {
+      cachedConfig = (await storage.getJson<KvConfig>('config')) ?? {
+        max_versions: 0,
+        cas_required: false,
+        delete_version_after: 0,
+      };
+    }
+    return { ...cachedConfig };
+  };
   const readMeta = (path: string) => storage.getJson<KeyMeta>(`meta/${path}`);
 
   /** Deletion time taking delete_version_after into account (0 when live). */
@@ -193,6 +202,7 @@ export function kvV2Backend(ctx: MountContext): Backend {
           if (cas !== undefined) cfg.cas_required = cas;
           if (dva !== undefined) cfg.delete_version_after = dva;
           await storage.putJson('config', cfg);
+          cachedConfig = cfg;
           return null;
         },
       },
