@@ -58,7 +58,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 export function registerFhirRoutes(app: FastifyInstance, services: FhirServices, publicBase: string): void {
   const baseUrl = `${publicBase}${FHIR_BASE_PATH}`;
   const { repository } = services;
-  app.addHook('onReady', async () => services.operations.startBackground());
+  app.addHook('onReady', async () => services.operations.startBackground(app.log));
   app.addHook('onClose', async () => services.operations.stopBackground());
   const ctxOf = (request: FastifyRequest): FhirContext => ({ tenantId: request.tenantId });
   const access = { access: 'fhir' };

@@ -65,9 +65,14 @@ export interface OperationRoute {
   handle(input: OperationRouteInput): Promise<OperationResult>;
 }
 
+/** Where background work reports failures it cannot hand to a caller. Never given patient data. */
+export interface BackgroundLog {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
 /** Work an operation runs in the background of the process, started when the server is ready and stopped on close. */
 export interface BackgroundWork {
-  start(): Promise<void>;
+  start(log?: BackgroundLog): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,8 +115,8 @@ export class OperationRegistry {
     return this;
   }
 
-  async startBackground(): Promise<void> {
-    for (const work of this.workers) await work.start();
+  async startBackground(log?: BackgroundLog): Promise<void> {
+    for (const work of this.workers) await work.start(log);
   }
 
   async stopBackground(): Promise<void> {

@@ -4,7 +4,7 @@ import type { Group, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Database } from '../../../platform/db';
 import { FhirError } from '../../core/outcome';
 import type { FhirRepository } from '../../core/repository';
-import type { BackgroundWork } from '../operation-registry';
+import type { BackgroundLog, BackgroundWork } from '../operation-registry';
 import { compartmentPatients, patientCompartmentTypes, patientIdOf } from '../patient-compartment';
 import {
   claimJob,
@@ -30,7 +30,7 @@ export interface ExportWorkerOptions {
   staleAfterSeconds?: number;
   /** How often to look for orphaned jobs. */
   sweepIntervalMs?: number;
-  /** Called with a failure the worker could not record (database gone): the error, never patient data. */
+  /** Called with an unexpected failure (a bug, the database gone), besides the log given to start(). */
   onError?: (error: unknown) => void;
 }
 
@@ -61,6 +61,7 @@ export class ExportWorker implements BackgroundWork {
   private readonly pageSize: number;
   private readonly fileLimit: number;
   private readonly staleAfterSeconds: number;
+  private log: BackgroundLog | undefined;
 
   constructor(private readonly options: ExportWorkerOptions) {
     this.pageSize = options.pageSize ?? 1000;
@@ -68,12 +69,13 @@ export class ExportWorker implements BackgroundWork {
     this.staleAfterSeconds = options.staleAfterSeconds ?? 60;
   }
 
-  async start(): Promise<void> {
+  async start(log?: BackgroundLog): Promise<void> {
+    this.log = log;
     this.stopped = false;
     await this.sweep();
     this.timer = setInterval(
       () => {
-        this.sweep().catch((error) => this.options.onError?.(error));
+        this.sweep().catch((error) => this.report(error));
       },
       this.options.sweepIntervalMs ?? (this.staleAfterSeconds * 1000) / 2,
     );
@@ -118,7 +120,7 @@ export class ExportWorker implements BackgroundWork {
       try {
         await this.run(next.tenantId, next.id);
       } catch (error) {
-        this.options.onError?.(error);
+        this.report(error, next.id);
       }
     }
   }
@@ -157,9 +159,16 @@ export class ExportWorker implements BackgroundWork {
       await rm(folder, { recursive: true, force: true });
       if (error instanceof Cancelled) return;
       const message = error instanceof FhirError ? error.message : 'The export failed on the server';
-      if (!(error instanceof FhirError)) this.options.onError?.(error);
+      if (!(error instanceof FhirError)) this.report(error, id);
       await this.fail(job, message);
     }
+  }
+
+  /** Logs what went wrong by kind only: messages from the database can quote stored values. */
+  private report(error: unknown, jobId?: string): void {
+    this.options.onError?.(error);
+    const failure = error as { name?: string; code?: string };
+    this.log?.error({ jobId, error: failure?.name ?? 'Error', code: failure?.code }, 'Bulk export failed');
   }
 
   private async fail(job: ExportJob, diagnostics: string): Promise<void> {
