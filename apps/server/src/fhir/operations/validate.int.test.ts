@@ -115,3 +115,20 @@ describe('$validate', () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe('CapabilityStatement', () => {
+  it('lists the operations at the levels they run', async () => {
+    const capability = (await fhir.get('metadata')).json() as {
+      rest: { operation?: { name: string }[]; resource: { type: string; operation?: { name: string }[] }[] }[];
+    };
+    const rest = capability.rest[0]!;
+    const names = (list?: { name: string }[]) => (list ?? []).map((operation) => operation.name).sort();
+    expect(names(rest.operation)).toEqual(expect.arrayContaining(['export', 'meta']));
+    const patient = rest.resource.find((resource) => resource.type === 'Patient');
+    expect(names(patient?.operation)).toEqual(
+      expect.arrayContaining(['everything', 'export', 'meta', 'meta-add', 'meta-delete', 'validate']),
+    );
+    const observation = rest.resource.find((resource) => resource.type === 'Observation');
+    expect(names(observation?.operation)).not.toContain('everything');
+  });
+});
