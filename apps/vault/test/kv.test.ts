@@ -74,6 +74,19 @@ describe('KV secrets engines', () => {
       expect((await v.call('GET', 'secret/data/missing', { token: t })).body).toEqual({ errors: [] });
     });
 
+    it('serialises concurrent writes to one key into distinct versions', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          v.call('POST', 'secret/data/concurrent', { token: t, body: { data: { i } } }),
+        ),
+      );
+      const versions = results.map((r) => r.body.data.version).sort((a: number, b: number) => a - b);
+      expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      const meta = await v.call('GET', 'secret/metadata/concurrent', { token: t });
+      expect(meta.body.data.current_version).toBe(12);
+      expect(Object.keys(meta.body.data.versions)).toHaveLength(10);
+    });
+
     it('enforces check-and-set', async () => {
       const none = await v.call('POST', 'secret/data/cas', { token: t, body: { data: { a: 1 }, options: { cas: 1 } } });
       expect(none.status).toBe(400);

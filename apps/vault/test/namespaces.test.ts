@@ -79,6 +79,11 @@ describe('namespaces', () => {
     // Lookup-self works in its own namespace.
     const self = await v.call('GET', 'auth/token/lookup-self', { token: nsToken, headers: ns('ns1') });
     expect(self.body.data.policies).toEqual(['default', 'reader']);
+    // Header and path prefix combine: header ns1 + path child/... is ns1/child.
+    await v.call('POST', 'sys/mounts/kv', { token: t, headers: ns('ns1/child'), body: { type: 'kv' } });
+    await v.call('PUT', 'child/kv/deep', { token: t, headers: ns('ns1'), body: { ns: 'ns1/child' } });
+    expect((await v.call('GET', 'ns1/child/kv/deep', { token: t })).body.data.ns).toBe('ns1/child');
+    expect((await v.call('GET', 'kv/deep', { token: t, headers: ns('ns1/child') })).body.data.ns).toBe('ns1/child');
     // In ns1/child the ns1 token's policies apply to "child/..." paths, which "secret/*" does not match.
     expect((await v.call('GET', 'secret/where', { token: nsToken, headers: ns('ns1/child') })).status).toBe(403);
   });
