@@ -47,7 +47,8 @@ const TABLES: Record<ParamType, IndexTable> = {
 /** Parameters served from fhir_resource's own columns rather than index rows. */
 export const COLUMN_PARAMS = new Set(['_id', '_lastUpdated']);
 /** Parameters in the definitions that this engine does not implement (they need more than an index). */
-const UNSUPPORTED = new Set(['_compartment', '_content', '_query', '_text', '_filter', '_list']);
+// `phonetic` would need a phonetic encoding of names; served as a plain string match it would promise too much.
+const UNSUPPORTED = new Set(['_compartment', '_content', '_query', '_text', '_filter', '_list', 'phonetic']);
 
 let byUrl: Map<string, SearchParameter> | undefined;
 function definitionByUrl(url: string): SearchParameter | undefined {

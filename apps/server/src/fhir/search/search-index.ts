@@ -8,4 +8,6 @@ import type { Queryable } from '../../platform/db';
 export interface SearchIndexWriter {
   /** Replaces every index row of one resource; `resource` null removes them (deletion). */
   write(db: Queryable, tenantId: string, resourceType: string, id: string, resource: Resource | null): Promise<void>;
+  /** Replaces the index rows of many stored resources at once (bulk writes); optional. */
+  writeMany?(db: Queryable, tenantId: string, resources: Resource[]): Promise<void>;
 }

@@ -93,9 +93,13 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
     case 'chain': {
       const row = nextAlias('i');
       const target = nextAlias('t');
+      // With one target type, naming it lets the planner use the index of the chained parameter directly.
+      const targetType =
+        condition.targetTypes.length === 1
+          ? `${target}.resource_type = ${p.add(condition.targetTypes[0])}`
+          : `${target}.resource_type = ANY(${p.add(condition.targetTypes)}::text[])`;
       return `EXISTS (SELECT 1 FROM fhir_sp_reference ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(condition.param.code)}
-        AND ${row}.target_type = ANY(${p.add(condition.targetTypes)}::text[])
-        AND EXISTS (SELECT 1 FROM fhir_resource ${target} WHERE ${target}.tenant_id = ${row}.tenant_id
+        AND EXISTS (SELECT 1 FROM fhir_resource ${target} WHERE ${target}.tenant_id = ${row}.tenant_id AND ${targetType}
           AND ${target}.resource_type = ${row}.target_type AND ${target}.id = ${row}.target_id AND NOT ${target}.deleted
           AND ${conditionSql(condition.next, target, p)}))`;
     }
