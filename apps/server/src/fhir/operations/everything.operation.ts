@@ -5,6 +5,7 @@ import { readMany } from '../core/resource-store';
 import { parseInstant, readParams } from './operation-params';
 import type { FhirOperation, OperationInput } from './operation-registry';
 import { compartmentParams, isPatientSpecific, patientCompartmentTypes } from './patient-compartment';
+import { typesReferencingPatient } from './patient-compartment.store';
 
 const DEFAULT_COUNT = 100;
 const MAX_COUNT = 1000;
@@ -46,8 +47,11 @@ export const everythingOperation: FhirOperation = {
       if (!since || (patient.meta?.lastUpdated ?? '') >= since)
         members.push({ resourceType: 'Patient', id: patientId });
     }
+    const referencing = await services.repository.reading(ctx, (db) =>
+      typesReferencingPatient(db, ctx.tenantId, patientId),
+    );
     for (const type of patientCompartmentTypes()) {
-      if (wanted && !wanted.has(type)) continue;
+      if ((wanted && !wanted.has(type)) || !referencing.has(type)) continue;
       const filters: [string, string][] = [];
       if (since) filters.push(['_lastUpdated', `ge${since}`]);
       if ((start || end) && searchParametersFor(type).date?.type === 'date') {
