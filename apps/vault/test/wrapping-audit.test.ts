@@ -62,6 +62,25 @@ describe('response wrapping', () => {
     expect((await v.call('POST', 'sys/wrapping/wrap', { token: t, body: { x: 1 } })).status).toBe(400);
   });
 
+  it('enforces min_wrapping_ttl and max_wrapping_ttl from policies', async () => {
+    await v.call('PUT', 'sys/policy/wrapped-only', {
+      token: t,
+      body: {
+        policy:
+          'path "secret/data/wrapped" {\n capabilities = ["read"]\n min_wrapping_ttl = "1m"\n max_wrapping_ttl = "10m"\n}',
+      },
+    });
+    const tok = (await v.call('POST', 'auth/token/create', { token: t, body: { policies: ['wrapped-only'] } })).body
+      .auth.client_token;
+    expect((await v.call('GET', 'secret/data/wrapped', { token: tok })).status).toBe(400);
+    const low = await v.call('GET', 'secret/data/wrapped', { token: tok, headers: { 'X-Vault-Wrap-TTL': '30s' } });
+    expect(low.body.errors[0]).toMatch(/lower than the minimum/);
+    const high = await v.call('GET', 'secret/data/wrapped', { token: tok, headers: { 'X-Vault-Wrap-TTL': '1h' } });
+    expect(high.body.errors[0]).toMatch(/higher than the maximum/);
+    const ok = await v.call('GET', 'secret/data/wrapped', { token: tok, headers: { 'X-Vault-Wrap-TTL': '5m' } });
+    expect(ok.body.wrap_info.ttl).toBe(300);
+  });
+
   it('wraps tokens and approle secret ids', async () => {
     const created = await v.call('POST', 'auth/token/create', {
       token: t,

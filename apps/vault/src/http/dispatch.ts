@@ -165,6 +165,17 @@ export async function dispatch(core: Core, input: HttpInput): Promise<HttpOutput
     const acl = await policies.acl(token.namespaceId, token.policies);
     const result = acl.allowed(aclPath, op, data);
     if (!result.allowed || (sudoRequired(route, op) && !result.sudo)) throw VaultError.permissionDenied();
+    const minWrap = result.minWrappingTtl ?? 0;
+    const maxWrap = result.maxWrappingTtl ?? 0;
+    if (minWrap > 0 || maxWrap > 0) {
+      if (!request.wrapTtl) throw new VaultError(400, ['request must be wrapped: the policy sets a wrapping TTL']);
+      if (minWrap > 0 && request.wrapTtl < minWrap) {
+        throw VaultError.badRequest(`wrapping TTL is lower than the minimum allowed (${minWrap}s)`);
+      }
+      if (maxWrap > 0 && request.wrapTtl > maxWrap) {
+        throw VaultError.badRequest(`wrapping TTL is higher than the maximum allowed (${maxWrap}s)`);
+      }
+    }
     const used = await tokens.use(token);
     if (!used) throw VaultError.permissionDenied();
     request.token = used.entry;

@@ -7,6 +7,8 @@ interface Permissions {
   requiredParameters: Set<string>;
   allowedParameters: Record<string, unknown[]>;
   deniedParameters: Record<string, unknown[]>;
+  minWrappingTtl: number;
+  maxWrappingTtl: number;
 }
 
 interface Candidate {
@@ -22,6 +24,9 @@ export interface AclResult {
   sudo: boolean;
   /** True when the request was allowed by a matching rule but rejected because of its parameters. */
   parameterDenied?: boolean;
+  /** Response-wrapping bounds from the matching rule (0 when unset). */
+  minWrappingTtl?: number;
+  maxWrappingTtl?: number;
 }
 
 /**
@@ -61,6 +66,8 @@ export class Acl {
       requiredParameters: new Set(rule.requiredParameters),
       allowedParameters: rule.allowedParameters,
       deniedParameters: rule.deniedParameters,
+      minWrappingTtl: rule.minWrappingTtl ?? 0,
+      maxWrappingTtl: rule.maxWrappingTtl ?? 0,
     };
     if (!existing) {
       table.set(key, incoming);
@@ -74,6 +81,14 @@ export class Acl {
     for (const p of incoming.requiredParameters) existing.requiredParameters.add(p);
     existing.allowedParameters = mergeParams(existing.allowedParameters, incoming.allowedParameters);
     existing.deniedParameters = mergeParams(existing.deniedParameters, incoming.deniedParameters);
+    // As in Vault: the lowest minimum and the highest maximum win.
+    if (
+      incoming.minWrappingTtl > 0 &&
+      (existing.minWrappingTtl === 0 || incoming.minWrappingTtl < existing.minWrappingTtl)
+    ) {
+      existing.minWrappingTtl = incoming.minWrappingTtl;
+    }
+    if (incoming.maxWrappingTtl > existing.maxWrappingTtl) existing.maxWrappingTtl = incoming.maxWrappingTtl;
   }
 
   /** The permissions of the rule that governs a path, or undefined when nothing matches. */
@@ -127,7 +142,7 @@ export class Acl {
     if ((op === 'create' || op === 'update' || op === 'patch') && !parametersAllowed(perms, data ?? {})) {
       return { allowed: false, sudo, parameterDenied: true };
     }
-    return { allowed: true, sudo };
+    return { allowed: true, sudo, minWrappingTtl: perms.minWrappingTtl, maxWrappingTtl: perms.maxWrappingTtl };
   }
 }
 
