@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { Config } from '../../src/config';
 import { createTestApp, type TestApp } from '../test-app';
 
 /** A free TCP port on the loopback interface, picked by the OS. */
@@ -26,11 +27,11 @@ export interface LiveServer {
  * Meridian listening on a real port, built with BASE_URL set to that very address so the links it writes
  * (Location, Bundle next links, fullUrls) lead third-party clients back to it.
  */
-export async function startLiveServer(): Promise<LiveServer> {
+export async function startLiveServer(overrides: Partial<Config> = {}): Promise<LiveServer> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const app = await createTestApp({ baseUrl: origin, port });
+    const app = await createTestApp({ ...overrides, baseUrl: origin, port });
     try {
       await app.app.listen({ port, host: '127.0.0.1' });
       return { app, fhirBase: `${origin}/fhir/R4`, close: () => app.close() };
