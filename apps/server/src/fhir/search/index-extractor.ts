@@ -199,8 +199,13 @@ function dedupe<T>(rows: T[]): T[] {
 export function extractIndexRows(resource: Resource): IndexRows {
   const rows = emptyRows();
   const root = toTypedValue(resource);
+  const keys = Object.keys(resource);
+  // Choice elements appear as value[x] → valueQuantity, so an element is present when a key starts with it.
+  const present = (name: string) =>
+    keys.some((key) => key === name || (key.startsWith(name) && /^[A-Z]/.test(key.charAt(name.length))));
   for (const param of paramsFor(resource.resourceType).values()) {
     if (!param.expression) continue;
+    if (param.rootElements && !param.rootElements.some(present)) continue;
     for (const item of evaluate(param, root, root)) addValue(rows, param, item, root);
   }
   for (const key of Object.keys(rows) as (keyof IndexRows)[]) {

@@ -130,11 +130,74 @@ export function indexStatement(
   return { sql: `WITH ${parts.join(',\n')} SELECT 1`, params };
 }
 
+/**
+ * `indexStatement` for many resources in one round trip (bulk loads): the old rows of every resource that
+ * is not a first version are deleted, and the new rows inserted from arrays that carry each row's resource
+ * type and id.
+ */
+export function indexManyStatement(
+  tenantId: string,
+  items: { resourceType: string; id: string; rows: IndexRows; firstVersion: boolean }[],
+): { sql: string; params: unknown[] } {
+  const replaced = items.filter((item) => !item.firstVersion);
+  const params: unknown[] = [tenantId];
+  // Parameters $2 and $3 exist only when used: PostgreSQL refuses parameters it cannot type.
+  if (replaced.length)
+    params.push(
+      replaced.map((item) => item.resourceType),
+      replaced.map((item) => item.id),
+    );
+  const parts = replaced.length
+    ? TABLES.map(
+        (spec, n) =>
+          `d${n} AS (DELETE FROM ${spec.table} WHERE tenant_id = $1
+             AND (resource_type, resource_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))`,
+      )
+    : [];
+  TABLES.forEach((spec, n) => {
+    const types: string[] = [];
+    const ids: string[] = [];
+    const columns: unknown[][] = spec.columns.map(() => []);
+    for (const item of items) {
+      const values = spec.values(item.rows);
+      const count = values[0]?.length ?? 0;
+      for (let row = 0; row < count; row++) {
+        types.push(item.resourceType);
+        ids.push(item.id);
+        values.forEach((column, c) => columns[c]!.push(column[row]));
+      }
+    }
+    if (!types.length) return;
+    params.push(types, ids);
+    const typeParam = params.length - 1;
+    const placeholders = columns.map((column, c) => {
+      params.push(column);
+      return `$${params.length}::${spec.casts[c]}[]`;
+    });
+    parts.push(
+      `i${n} AS (INSERT INTO ${spec.table} (tenant_id, resource_type, resource_id, ${spec.columns.join(', ')})
+       SELECT $1::uuid, * FROM unnest($${typeParam}::text[], $${typeParam + 1}::text[], ${placeholders.join(', ')}))`,
+    );
+  });
+  if (!parts.length) return { sql: '', params };
+  return { sql: `WITH ${parts.join(',\n')} SELECT 1`, params };
+}
+
 /** Keeps the index tables in step with each write, inside the write's transaction. */
 export const searchIndexWriter: SearchIndexWriter = {
   async write(db: Queryable, tenantId: string, resourceType: string, id: string, resource: Resource | null) {
     const rows = resource ? extractIndexRows(resource) : null;
     const { sql, params } = indexStatement(tenantId, resourceType, id, rows, resource?.meta?.versionId === '1');
+    if (sql) await db.query(sql, params);
+  },
+  async writeMany(db: Queryable, tenantId: string, resources: Resource[]) {
+    const items = resources.map((resource) => ({
+      resourceType: resource.resourceType,
+      id: resource.id!,
+      rows: extractIndexRows(resource),
+      firstVersion: resource.meta?.versionId === '1',
+    }));
+    const { sql, params } = indexManyStatement(tenantId, items);
     if (sql) await db.query(sql, params);
   },
 };

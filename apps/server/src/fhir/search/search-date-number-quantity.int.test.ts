@@ -84,6 +84,7 @@ describe('date parameters', () => {
     expect(await observations('date=lt2020-03-05')).toEqual(['t-period']);
     expect(await observations('date=2020-03-10T10:30:00Z')).toEqual(['t-10:30']);
     expect(await observations('date=2020-03-10T12:30:00%2B02:00')).toEqual(['t-10:30']);
+    expect(await observations('date=2020-03-10T12:30:00+02:00')).toEqual(['t-10:30']);
   });
 
   it('_lastUpdated compares the time each resource was written', async () => {

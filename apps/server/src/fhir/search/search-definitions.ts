@@ -31,6 +31,11 @@ export interface ParamDefinition {
   targets: string[];
   url?: string;
   components?: CompositePart[];
+  /**
+   * The top-level elements the expression starts from, when every branch starts with `Type.element`:
+   * a resource without any of them has no values, and the expression need not run. Undefined: always run.
+   */
+  rootElements?: string[];
 }
 
 const TABLES: Record<ParamType, IndexTable> = {
@@ -97,12 +102,26 @@ function build(type: string, code: string, param: SearchParameter): ParamDefinit
     targets: (param.target ?? []) as string[],
     ...(param.url ? { url: param.url } : {}),
   };
+  const roots = rootElementsOf(type, expression.toString());
+  if (roots) definition.rootElements = roots;
   if (paramType === 'composite') {
     const components = compositeParts(param);
     if (!components) return undefined;
     definition.components = components;
   }
   return definition;
+}
+
+/** See ParamDefinition.rootElements; any branch that is not a plain `Type.element...` path gives up. */
+function rootElementsOf(type: string, expression: string): string[] | undefined {
+  const pattern = new RegExp(`^[\\s(]*${type}\\.([a-zA-Z]+)`);
+  const roots = new Set<string>();
+  for (const branch of expression.split('|')) {
+    const match = pattern.exec(branch.trim());
+    if (!match) return undefined;
+    roots.add(match[1]!);
+  }
+  return [...roots];
 }
 
 const cache = new Map<string, Map<string, ParamDefinition>>();

@@ -4,6 +4,14 @@ import type { Modifier, Prefix, SearchValue } from './search-query';
 /** Collects query parameters; every value from a request goes through here, never into the SQL text. */
 export class SqlParams {
   readonly values: unknown[] = [];
+  private aliases = 0;
+
+  /** A table alias unique within the statement. */
+  alias(prefix: string): string {
+    this.aliases += 1;
+    return `${prefix}${this.aliases}`;
+  }
+
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;

@@ -7,12 +7,6 @@ import { type Columns, instantSql, SqlParams, tableColumns, valueSql } from './s
  * parameter codes come from our own definitions; everything from the request is a $n parameter.
  */
 
-let aliasCounter = 0;
-function nextAlias(prefix: string): string {
-  aliasCounter = (aliasCounter + 1) % 1_000_000;
-  return `${prefix}${aliasCounter}`;
-}
-
 /** Correlates an index row with the resource row it belongs to. */
 function rowOf(index: string, resource: string): string {
   return `${index}.tenant_id = ${resource}.tenant_id AND ${index}.resource_type = ${resource}.resource_type AND ${index}.resource_id = ${resource}.id`;
@@ -36,7 +30,7 @@ function jsonColumns(alias: string): Columns {
 }
 
 function componentSql(value: SearchValue, position: number, row: string, p: SqlParams): string {
-  const element = nextAlias('c');
+  const element = p.alias('c');
   const columns = jsonColumns(element);
   if (value.type === 'token') columns.value = `(${element}->>'c')`;
   if (value.type === 'number' || value.type === 'quantity') columns.value = `(${element}->>'v')::numeric`;
@@ -58,7 +52,7 @@ function compositeSql(value: SearchValue, param: ParamDefinition, row: string, p
 }
 
 function indexExists(param: ParamDefinition, resource: string, p: SqlParams, extra?: (row: string) => string): string {
-  const row = nextAlias('i');
+  const row = p.alias('i');
   const filter = extra ? ` AND ${extra(row)}` : '';
   return `EXISTS (SELECT 1 FROM ${param.table} ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(param.code)}${filter})`;
 }
@@ -91,8 +85,8 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
       return modifier === 'not' ? `NOT ${exists}` : exists;
     }
     case 'chain': {
-      const row = nextAlias('i');
-      const target = nextAlias('t');
+      const row = p.alias('i');
+      const target = p.alias('t');
       // With one target type, naming it lets the planner use the index of the chained parameter directly.
       const targetType =
         condition.targetTypes.length === 1
@@ -104,8 +98,8 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
           AND ${conditionSql(condition.next, target, p)}))`;
     }
     case 'has': {
-      const row = nextAlias('i');
-      const source = nextAlias('s');
+      const row = p.alias('i');
+      const source = p.alias('s');
       return `EXISTS (SELECT 1 FROM fhir_sp_reference ${row} WHERE ${row}.tenant_id = ${resource}.tenant_id
         AND ${row}.target_type = ${resource}.resource_type AND ${row}.target_id = ${resource}.id
         AND ${row}.resource_type = ${p.add(condition.sourceType)} AND ${row}.code = ${p.add(condition.referenceCode)}

@@ -64,7 +64,8 @@ export function parseValue(type: ParamType, raw: string, compositeTypes?: ParamT
     }
     case 'date': {
       const { prefix, rest } = withPrefix(raw);
-      const range = dateRange(rest);
+      // An unencoded '+' of a time zone arrives as a space once the query string is decoded.
+      const range = dateRange(rest.replace(/ (\d{2}:\d{2})$/, '+$1'));
       if (!range?.low || !range.high) throw new ValueError(`'${raw}' is not a date, dateTime or instant`);
       return { type, prefix, low: range.low, high: range.high };
     }
