@@ -123,7 +123,11 @@ export interface SignedIn {
   /** FHIR calls carrying the bearer token (and no tenant header: the token names the tenant). */
   fhir: ReturnType<typeof fhirClient>;
   /** Any call with the bearer token. */
-  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  request(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>;
 }
 
 /** Runs a local admin call (what the meridian CLI does) and returns the parsed answer. */
@@ -153,7 +157,12 @@ export async function signIn(
   userCounter += 1;
   const email = options.email ?? `${options.role}-${userCounter}-${randomUUID().slice(0, 8)}@example.org`;
   const password = options.password ?? `correct horse ${randomUUID()}`;
-  const user = await localAdmin<{ id: string }>(app, 'users', { tenant: tenantId, email, role: options.role, password });
+  const user = await localAdmin<{ id: string }>(app, 'users', {
+    tenant: tenantId,
+    email,
+    role: options.role,
+    password,
+  });
   const login = await app.app.inject({
     method: 'POST',
     url: '/auth/login',

@@ -3,7 +3,12 @@ import { adminPost } from './tenant-command';
 
 interface VerifyReport {
   ok: boolean;
-  tenants: { tenantId: string; ok: boolean; records: number; problem?: { kind: string; seq: number; message: string } }[];
+  tenants: {
+    tenantId: string;
+    ok: boolean;
+    records: number;
+    problem?: { kind: string; seq: number; message: string };
+  }[];
 }
 
 export function registerAuditCommand(program: Command): void {

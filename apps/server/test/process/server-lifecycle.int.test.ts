@@ -17,6 +17,8 @@ let dropDatabase: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'meridian-process-'));
   env.DATA_DIR = dataDir;
+  // This test calls the FHIR API without signing in; sign-in is tested in modules/identity.
+  env.AUTH_REQUIRED = 'false';
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     // A real PostgreSQL database of its own, migrated by the server itself at boot.

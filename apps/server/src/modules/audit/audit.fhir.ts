@@ -43,7 +43,11 @@ export function toAuditEvent(record: AuditRecord): AuditEvent {
     id: record.id,
     type: auth
       ? { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114', display: 'User Authentication' }
-      : { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+      : {
+          system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+          code: 'rest',
+          display: 'RESTful Operation',
+        },
     subtype: [
       {
         system: auth ? 'urn:meridian:audit-action' : 'http://hl7.org/fhir/restful-interaction',
@@ -55,7 +59,11 @@ export function toAuditEvent(record: AuditRecord): AuditEvent {
     outcome: OUTCOME_CODES[record.outcome] ?? '4',
     ...(record.detail ? { outcomeDesc: record.detail } : {}),
     ...(record.purposeOfUse
-      ? { purposeOfEvent: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: record.purposeOfUse }] }] }
+      ? {
+          purposeOfEvent: [
+            { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: record.purposeOfUse }] },
+          ],
+        }
       : {}),
     agent: [
       {
@@ -69,7 +77,13 @@ export function toAuditEvent(record: AuditRecord): AuditEvent {
     ],
     source: {
       observer: { display: 'Meridian' },
-      type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
+      type: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+          code: '4',
+          display: 'Application Server',
+        },
+      ],
     },
     ...(entity.length ? { entity } : {}),
     extension: [

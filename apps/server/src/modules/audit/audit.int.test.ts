@@ -1,4 +1,4 @@
-import type { Bundle, AuditEvent } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, localAdmin, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
 
@@ -54,17 +54,39 @@ describe('recording', () => {
     );
     const { physician, patient, observation } = trail;
     expect(rows.rows).toEqual([
-      expect.objectContaining({ action: 'create', outcome: 'success', user_id: physician.userId, patient_id: patient.id, resource_type: 'Patient', resource_id: patient.id, status: 201 }),
+      expect.objectContaining({
+        action: 'create',
+        outcome: 'success',
+        user_id: physician.userId,
+        patient_id: patient.id,
+        resource_type: 'Patient',
+        resource_id: patient.id,
+        status: 201,
+      }),
       expect.objectContaining({ action: 'read', patient_id: patient.id, resource_id: patient.id, status: 200 }),
-      expect.objectContaining({ action: 'create', patient_id: patient.id, resource_type: 'Observation', resource_id: observation.id }),
-      expect.objectContaining({ action: 'read', patient_id: patient.id, resource_id: observation.id, purpose_of_use: 'TREAT' }),
+      expect.objectContaining({
+        action: 'create',
+        patient_id: patient.id,
+        resource_type: 'Observation',
+        resource_id: observation.id,
+      }),
+      expect.objectContaining({
+        action: 'read',
+        patient_id: patient.id,
+        resource_id: observation.id,
+        purpose_of_use: 'TREAT',
+      }),
       expect.objectContaining({ action: 'delete', resource_id: observation.id, status: 204 }),
       expect.objectContaining({ action: 'read', outcome: 'failure', resource_id: 'does-not-exist', status: 404 }),
     ]);
   });
 
   it('records a refused call as denied', async () => {
-    const stranger = await app.app.inject({ method: 'GET', url: '/fhir/R4/Patient', headers: { authorization: `Bearer ${trail.physician.accessToken}x` } });
+    const stranger = await app.app.inject({
+      method: 'GET',
+      url: '/fhir/R4/Patient',
+      headers: { authorization: `Bearer ${trail.physician.accessToken}x` },
+    });
     expect(stranger.statusCode).toBe(401);
     const denied = await app.db.asOwner((db) =>
       db.query('SELECT 1 FROM audit_event WHERE outcome = $1 AND action = $2 AND status = 401', ['denied', 'search']),
@@ -83,14 +105,18 @@ describe('recording', () => {
     expect(event.entity?.[0]?.what?.reference).toBe(`Patient/${patient.id}`);
     expect(event.agent[0]?.who?.identifier?.value).toBe(physician.userId);
 
-    const logins = (await admin.request('GET', `/audit/events?user=${physician.userId}&action=login`)).json() as Bundle<AuditEvent>;
+    const logins = (
+      await admin.request('GET', `/audit/events?user=${physician.userId}&action=login`)
+    ).json() as Bundle<AuditEvent>;
     expect(logins.entry).toHaveLength(1);
     expect(logins.entry![0]!.resource!.type.code).toBe('110114');
 
     const csv = await admin.request('GET', `/audit/events?patient=${patient.id}&_format=csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,recorded,action,outcome,user,client,roles,patient,resource_type,resource_id,status,ip,purpose_of_use,request_id,detail');
+    expect(lines[0]).toBe(
+      'seq,recorded,action,outcome,user,client,roles,patient,resource_type,resource_id,status,ip,purpose_of_use,request_id,detail',
+    );
     expect(lines).toHaveLength(5);
 
     expect((await admin.request('GET', '/audit/events?from=yesterday')).json().code).toBe('AUDIT_INVALID_QUERY');
@@ -110,7 +136,9 @@ describe('the hash chain', () => {
   const seqs = async () =>
     (
       await app.db.asOwner((db) =>
-        db.query<{ seq: number; id: string }>('SELECT seq, id FROM audit_event WHERE tenant_id = $1 ORDER BY seq', [tenantId]),
+        db.query<{ seq: number; id: string }>('SELECT seq, id FROM audit_event WHERE tenant_id = $1 ORDER BY seq', [
+          tenantId,
+        ]),
       )
     ).rows.map((row) => ({ seq: Number(row.seq), id: row.id }));
 
@@ -123,7 +151,11 @@ describe('the hash chain', () => {
 
   it('names a record whose content was altered', async () => {
     const rows = await seqs();
-    await tamper('UPDATE audit_event SET user_id = $3 WHERE tenant_id = $1 AND seq = $2', [tenantId, 4, 'someone-else']);
+    await tamper('UPDATE audit_event SET user_id = $3 WHERE tenant_id = $1 AND seq = $2', [
+      tenantId,
+      4,
+      'someone-else',
+    ]);
     const report = await verify(tenantId);
     expect(report.ok).toBe(false);
     expect(report.tenants[0]!.problem).toMatchObject({ kind: 'altered', seq: 4, id: rows[3]!.id });

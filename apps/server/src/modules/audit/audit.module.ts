@@ -24,7 +24,8 @@ export function registerAuditModule(app: FastifyInstance, options: AuditModuleOp
       { config: { access: 'local-admin' } },
       async (request) => {
         const tenant = request.query.tenant;
-        if (tenant !== undefined && !UUID.test(tenant)) throw auditErrors.invalidQuery('tenant must be a tenant id', 'tenant');
+        if (tenant !== undefined && !UUID.test(tenant))
+          throw auditErrors.invalidQuery('tenant must be a tenant id', 'tenant');
         const tenants = await audit.verify(tenant?.toLowerCase());
         return { ok: tenants.every((report) => report.ok), tenants };
       },

@@ -37,9 +37,7 @@ export function fhirInteraction(
       return { action: 'history' };
     case '/:type':
       if (type?.startsWith('$')) return { action: `operation:${type.slice(1)}` };
-      return typed(
-        { GET: 'search', POST: 'create', PUT: 'update', DELETE: 'delete' }[method] ?? method.toLowerCase(),
-      );
+      return typed({ GET: 'search', POST: 'create', PUT: 'update', DELETE: 'delete' }[method] ?? method.toLowerCase());
     case '/:type/_search':
       return typed('search');
     case '/:type/_history':
@@ -97,47 +95,45 @@ interface Captured {
   patientId?: string;
 }
 
+/** What the answer itself says about the resource and its patient (single resources and Location only). */
+function captureFromAnswer(reply: FastifyReply, payload: unknown): Captured {
+  const found: Captured = {};
+  if (reply.statusCode >= 300) return found;
+  const location = reply.getHeader('location');
+  if (typeof location === 'string') {
+    const match = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\//.exec(location);
+    if (match) {
+      found.resourceId = match[2]!;
+      if (match[1] === 'Patient') found.patientId = match[2]!;
+    }
+  }
+  // Search bundles take the patient from the query instead: parsing them would cost too much.
+  if (typeof payload === 'string' && payload.length < 2_000_000 && !payload.startsWith('{"resourceType":"Bundle"')) {
+    try {
+      const resource = JSON.parse(payload) as Record<string, unknown>;
+      if (resource && typeof resource === 'object' && resource.resourceType !== 'OperationOutcome') {
+        if (typeof resource.id === 'string') found.resourceId ??= resource.id;
+        found.patientId ??= patientOfResource(resource);
+      }
+    } catch {
+      // Not JSON: nothing to learn from it.
+    }
+  }
+  return found;
+}
+
 /**
- * Records every FHIR interaction after it is answered: who, which interaction on which type and id,
- * the patient when known, the status, the caller's address and purpose of use. Ids only.
+ * Records every FHIR interaction as it is answered: who, which interaction on which type and id, the
+ * patient when known, the status, the caller's address and purpose of use. Ids only. The record is
+ * written before the answer leaves, so a caller never holds data whose access is not yet on record.
  */
 export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService): void {
-  const captured = new WeakMap<FastifyRequest, Captured>();
-
   app.addHook('onSend', async (request, reply, payload) => {
     const url = request.routeOptions.url;
-    if (!url?.startsWith(FHIR_BASE) || reply.statusCode >= 300) return payload;
-    const found: Captured = {};
-    const location = reply.getHeader('location');
-    if (typeof location === 'string') {
-      const match = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\//.exec(location);
-      if (match) {
-        found.resourceId = match[2]!;
-        if (match[1] === 'Patient') found.patientId = match[2]!;
-      }
-    }
-    // Single resources only (small and cheap to look at); search bundles take the patient from the query.
-    if (typeof payload === 'string' && payload.length < 2_000_000 && !payload.startsWith('{"resourceType":"Bundle"')) {
-      try {
-        const resource = JSON.parse(payload) as Record<string, unknown>;
-        if (resource && typeof resource === 'object' && resource.resourceType !== 'OperationOutcome') {
-          if (typeof resource.id === 'string') found.resourceId ??= resource.id;
-          found.patientId ??= patientOfResource(resource);
-        }
-      } catch {
-        // Not JSON: nothing to learn from it.
-      }
-    }
-    captured.set(request, found);
-    return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url;
-    if (!url?.startsWith(FHIR_BASE)) return;
+    if (!url?.startsWith(FHIR_BASE)) return payload;
     const interaction = fhirInteraction(request.method, url, request.params as Record<string, string | undefined>);
-    if (!interaction) return;
-    const seen = captured.get(request) ?? {};
+    if (!interaction) return payload;
+    const seen = captureFromAnswer(reply, payload);
     const status = reply.statusCode;
     const outcome: AuditOutcome = status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure';
     const principal = request.principal;
@@ -166,6 +162,7 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
     } catch (error) {
       request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
     }
+    return payload;
   });
 }
 

@@ -191,7 +191,10 @@ export async function readAuditChainPage(
   return result.rows.map(fromRow);
 }
 
-export async function readAuditHead(db: Queryable, tenantId: string): Promise<{ seq: number; hash: string } | undefined> {
+export async function readAuditHead(
+  db: Queryable,
+  tenantId: string,
+): Promise<{ seq: number; hash: string } | undefined> {
   const result = await db.query<{ seq: number | string; hash: string }>(
     'SELECT seq, hash FROM audit_chain_head WHERE tenant_id = $1',
     [tenantId],

@@ -9,7 +9,9 @@ export class SecretBox {
   private readonly key: Buffer | undefined;
 
   constructor(base64Key: string | undefined) {
-    this.key = base64Key ? Buffer.from(base64Key, base64Key.includes('-') || base64Key.includes('_') ? 'base64url' : 'base64') : undefined;
+    this.key = base64Key
+      ? Buffer.from(base64Key, base64Key.includes('-') || base64Key.includes('_') ? 'base64url' : 'base64')
+      : undefined;
     if (this.key && this.key.length !== 32) throw new Error('SECRETS_ENCRYPTION_KEY must be 32 bytes');
   }
 
@@ -18,7 +20,9 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join(':');
+    return ['v1', iv, cipher.getAuthTag(), sealed]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join(':');
   }
 
   open(stored: string): string {

@@ -33,25 +33,33 @@ export const identityErrors = {
   invalidCredentials: () => new AppError(401, 'AUTH_INVALID_CREDENTIALS', 'Wrong email or password'),
   accountLocked: (retryAfterSeconds: number) =>
     new AppError(429, 'AUTH_ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', { retryAfterSeconds }),
-  mfaRequired: () => new AppError(401, 'AUTH_MFA_REQUIRED', 'This account uses two-factor sign-in: send totp or recoveryCode'),
+  mfaRequired: () =>
+    new AppError(401, 'AUTH_MFA_REQUIRED', 'This account uses two-factor sign-in: send totp or recoveryCode'),
   mfaInvalid: () => new AppError(401, 'AUTH_MFA_INVALID', 'The two-factor code is wrong or was already used'),
   mfaNotEnrolled: () => new AppError(409, 'AUTH_MFA_NOT_ENROLLED', 'Start TOTP enrolment first'),
   refreshInvalid: () => new AppError(401, 'AUTH_REFRESH_INVALID', 'The refresh token is unknown, expired or revoked'),
   refreshReused: () =>
-    new AppError(401, 'AUTH_REFRESH_REUSED', 'The refresh token was already used; every token of its sign-in is now revoked'),
+    new AppError(
+      401,
+      'AUTH_REFRESH_REUSED',
+      'The refresh token was already used; every token of its sign-in is now revoked',
+    ),
   csrf: () => new AppError(403, 'AUTH_CSRF', 'Cookie-authenticated changes need the X-CSRF-Token header'),
   forbidden: (rule: string) => new AppError(403, 'AUTH_FORBIDDEN', `Your role does not allow this (${rule})`),
-  routeUndeclared: () => new AppError(403, 'AUTH_ROUTE_UNDECLARED', 'This route declares no access rule, so nobody may call it'),
+  routeUndeclared: () =>
+    new AppError(403, 'AUTH_ROUTE_UNDECLARED', 'This route declares no access rule, so nobody may call it'),
   tenantChoice: (tenants: string[]) =>
     new AppError(400, 'AUTH_TENANT_CHOICE', 'You belong to several tenants: say which with "tenant"', { tenants }),
   invalidClient: () => new AppError(401, 'AUTH_INVALID_CLIENT', 'Unknown client or wrong secret'),
-  unsupportedGrant: (grant: string) => new AppError(400, 'AUTH_UNSUPPORTED_GRANT', `Grant type '${grant}' is not supported`),
+  unsupportedGrant: (grant: string) =>
+    new AppError(400, 'AUTH_UNSUPPORTED_GRANT', `Grant type '${grant}' is not supported`),
   invalidRequest: (message: string, path?: string) =>
     new AppError(400, 'IDENTITY_INVALID_REQUEST', message, path ? { path } : undefined),
   weakPassword: (reasons: string[]) =>
     new AppError(422, 'IDENTITY_WEAK_PASSWORD', `The password is too weak: ${reasons.join('; ')}`, { reasons }),
   tenantNotFound: (tenant: string) => new AppError(404, 'IDENTITY_TENANT_NOT_FOUND', `No tenant '${tenant}'`),
-  tenantExists: (what: string) => new AppError(409, 'IDENTITY_TENANT_EXISTS', `A tenant with this ${what} already exists`),
+  tenantExists: (what: string) =>
+    new AppError(409, 'IDENTITY_TENANT_EXISTS', `A tenant with this ${what} already exists`),
   userExists: () => new AppError(409, 'IDENTITY_USER_EXISTS', 'A user with this email already exists'),
   userNotFound: () => new AppError(404, 'IDENTITY_USER_NOT_FOUND', 'No such user in this tenant'),
 };

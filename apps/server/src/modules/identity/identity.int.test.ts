@@ -167,7 +167,9 @@ describe('refresh tokens', () => {
     expect(first.statusCode).toBe(200);
     const rotated = first.json();
     expect(rotated.refresh_token).not.toBe(user.refreshToken);
-    expect((await app.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(rotated.access_token) })).statusCode).toBe(200);
+    expect(
+      (await app.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(rotated.access_token) })).statusCode,
+    ).toBe(200);
   });
 
   it('revokes the whole family when a used refresh token comes back', async () => {
@@ -180,7 +182,9 @@ describe('refresh tokens', () => {
     expect(reuse.json().code).toBe('AUTH_REFRESH_REUSED');
     // Everything issued under that sign-in is dead: the newest refresh token and every access token.
     expect((await refresh(second.refresh_token)).json().code).toBe('AUTH_REFRESH_INVALID');
-    expect((await app.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(second.access_token) })).statusCode).toBe(401);
+    expect(
+      (await app.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(second.access_token) })).statusCode,
+    ).toBe(401);
     expect((await user.request('GET', '/auth/me')).statusCode).toBe(401);
     const audit = await app.db.asOwner((db) =>
       db.query('SELECT 1 FROM audit_event WHERE user_id = $1 AND action = $2', [user.userId, 'refresh-reuse']),
@@ -222,9 +226,13 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 
     const epoch = () => Math.floor(clock.getTime() / 1000);
-    const bad = await user.request('POST', '/auth/mfa/totp/verify', { code: '000000' === (await generate({ secret, epoch: epoch() })) ? '111111' : '000000' });
+    const bad = await user.request('POST', '/auth/mfa/totp/verify', {
+      code: '000000' === (await generate({ secret, epoch: epoch() })) ? '111111' : '000000',
+    });
     expect(bad.statusCode).toBe(401);
-    const confirm = await user.request('POST', '/auth/mfa/totp/verify', { code: await generate({ secret, epoch: epoch() }) });
+    const confirm = await user.request('POST', '/auth/mfa/totp/verify', {
+      code: await generate({ secret, epoch: epoch() }),
+    });
     expect(confirm.statusCode).toBe(200);
     const { recoveryCodes } = confirm.json();
     expect(recoveryCodes).toHaveLength(10);
@@ -242,7 +250,9 @@ describe('two-factor sign-in (TOTP)', () => {
 
     const recovery = await login({ email: user.email, password: user.password, recoveryCode: recoveryCodes[0] });
     expect(recovery.statusCode).toBe(200);
-    expect((await login({ email: user.email, password: user.password, recoveryCode: recoveryCodes[0] })).statusCode).toBe(401);
+    expect(
+      (await login({ email: user.email, password: user.password, recoveryCode: recoveryCodes[0] })).statusCode,
+    ).toBe(401);
   });
 
   it('lets a tenant admin reset a member’s two-factor, and ends their sign-ins', async () => {
@@ -290,7 +300,11 @@ describe('service clients', () => {
       method: 'POST',
       url: '/auth/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'nope' }).toString(),
+      payload: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: 'nope',
+      }).toString(),
     });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error).toBe('invalid_client');
@@ -316,7 +330,9 @@ describe('browser sessions', () => {
     expect(cookies.meridian_csrf?.httpOnly).toBeFalsy();
     const cookieHeader = `meridian_session=${cookies.meridian_session!.value}; meridian_csrf=${cookies.meridian_csrf!.value}`;
 
-    expect((await app.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: cookieHeader } })).statusCode).toBe(200);
+    expect(
+      (await app.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: cookieHeader } })).statusCode,
+    ).toBe(200);
     const noCsrf = await app.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: cookieHeader } });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('AUTH_CSRF');

@@ -64,10 +64,10 @@ export class KeyRing {
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
     const verifyUntil = new Date(now.getTime() + this.options.tokenTtlSeconds * 1000 + 60_000);
     await this.options.db.asOwner(async (db) => {
-      await db.query(
-        'UPDATE signing_key SET retired_at = $1, verify_until = $2 WHERE retired_at IS NULL',
-        [now.toISOString(), verifyUntil.toISOString()],
-      );
+      await db.query('UPDATE signing_key SET retired_at = $1, verify_until = $2 WHERE retired_at IS NULL', [
+        now.toISOString(),
+        verifyUntil.toISOString(),
+      ]);
       await db.query(
         'INSERT INTO signing_key (kid, alg, public_jwk, private_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
         [kid, ALG, JSON.stringify(publicJwk), this.options.box.seal(JSON.stringify(privateJwk)), now.toISOString()],

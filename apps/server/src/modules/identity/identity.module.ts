@@ -7,9 +7,9 @@ import type { AuditService } from '../audit';
 import { registerAuthentication } from './identity.authenticate';
 import { SecretBox } from './identity.crypto';
 import { KeyRing } from './identity.keys';
+import { parseWith, registerIdentityRoutes } from './identity.routes';
 import { createClientBody, createTenantBody, createUserBody } from './identity.schemas';
 import { IdentityService } from './identity.service';
-import { parseWith, registerIdentityRoutes } from './identity.routes';
 
 export interface IdentityModuleOptions {
   config: Config;

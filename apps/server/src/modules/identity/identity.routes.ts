@@ -1,13 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../../platform/http';
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  checkCsrf,
-  REFRESH_COOKIE,
-  SESSION_COOKIE,
-} from './identity.authenticate';
+import { CSRF_COOKIE, CSRF_HEADER, checkCsrf, REFRESH_COOKIE, SESSION_COOKIE } from './identity.authenticate';
 import { randomToken } from './identity.crypto';
 import { identityErrors } from './identity.errors';
 import {
@@ -121,11 +115,7 @@ function cookieAnswer(tokens: TokenSet, csrf: string) {
 const tags = ['identity'];
 
 /** Sign-in, tokens, sessions and two-factor (`/auth/*`), accounts (`/identity/*`) and the JWKS. */
-export function registerIdentityRoutes(
-  app: FastifyInstance,
-  identity: IdentityService,
-  cookies: CookieSettings,
-): void {
+export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityService, cookies: CookieSettings): void {
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(body as string))),
@@ -182,7 +172,10 @@ export function registerIdentityRoutes(
 
     scope.post(
       '/auth/refresh',
-      { config: { access: 'public' }, schema: { tags, summary: 'Swap a refresh token (body or cookie) for new tokens' } },
+      {
+        config: { access: 'public' },
+        schema: { tags, summary: 'Swap a refresh token (body or cookie) for new tokens' },
+      },
       async (request, reply) => {
         const body = parseWith(refreshBody, request.body);
         const fromCookie = !body.refresh_token ? request.cookies?.[REFRESH_COOKIE] : undefined;
@@ -203,7 +196,10 @@ export function registerIdentityRoutes(
 
     scope.post(
       '/auth/logout',
-      { config: { access: 'authenticated' }, schema: { tags, summary: 'End this sign-in: every token of it stops working' } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, summary: 'End this sign-in: every token of it stops working' },
+      },
       async (request, reply) => {
         await identity.logout(principalOf(request), metaOf(request));
         clearSessionCookies(reply);
@@ -241,7 +237,10 @@ export function registerIdentityRoutes(
 
     scope.post(
       '/auth/mfa/totp',
-      { config: { access: 'authenticated' }, schema: { tags, summary: 'Start TOTP enrolment: secret, otpauth URI, QR code' } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, summary: 'Start TOTP enrolment: secret, otpauth URI, QR code' },
+      },
       async (request, reply) => {
         reply.header('cache-control', 'no-store');
         return identity.startTotp(principalOf(request));
@@ -250,7 +249,10 @@ export function registerIdentityRoutes(
 
     scope.post(
       '/auth/mfa/totp/verify',
-      { config: { access: 'authenticated' }, schema: { tags, summary: 'Confirm TOTP enrolment; returns recovery codes once' } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, summary: 'Confirm TOTP enrolment; returns recovery codes once' },
+      },
       async (request, reply) => {
         const body = parseWith(totpCodeBody, request.body);
         reply.header('cache-control', 'no-store');
@@ -278,7 +280,8 @@ export function registerIdentityRoutes(
     scope.post(
       '/identity/tenants',
       { config: { access: 'super-admin' }, schema: { tags, summary: 'Create a tenant' } },
-      async (request, reply) => reply.code(201).send(await identity.createTenant(parseWith(createTenantBody, request.body))),
+      async (request, reply) =>
+        reply.code(201).send(await identity.createTenant(parseWith(createTenantBody, request.body))),
     );
 
     scope.post(

@@ -39,7 +39,12 @@ declare module 'fastify' {
   }
 }
 
-const email = z.string().trim().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 const uuid = z.uuid();
 
 export const loginBody = z.object({

@@ -5,7 +5,13 @@ import type { AuditService } from '../audit';
 import { randomToken, SecretBox, sameSecret, sha256 } from './identity.crypto';
 import { identityErrors } from './identity.errors';
 import type { KeyRing } from './identity.keys';
-import { decoyPasswordHash, generatePassword, hashPassword, passwordProblems, verifyPassword } from './identity.password';
+import {
+  decoyPasswordHash,
+  generatePassword,
+  hashPassword,
+  passwordProblems,
+  verifyPassword,
+} from './identity.password';
 import { isRole, type Principal, type Role } from './identity.schemas';
 import * as store from './identity.store';
 import { checkTotp, newRecoveryCodes, newTotpEnrolment, recoveryCodeHash, type TotpEnrolment } from './identity.totp';
@@ -192,14 +198,21 @@ export class IdentityService {
     }
     if (user.totp_enabled) {
       if (input.totp) {
-        const step = await checkTotp(this.deps.box.open(user.totp_secret!), input.totp, now, numberOrNull(user.totp_last_step));
+        const step = await checkTotp(
+          this.deps.box.open(user.totp_secret!),
+          input.totp,
+          now,
+          numberOrNull(user.totp_last_step),
+        );
         const claimed = step !== undefined && (await db.asOwner((q) => store.claimTotpStep(q, user.id, step)));
         if (!claimed) {
           await registerFailure('wrong-totp');
           throw identityErrors.mfaInvalid();
         }
       } else if (input.recoveryCode) {
-        const used = await db.asOwner((q) => store.useRecoveryCode(q, user.id, recoveryCodeHash(input.recoveryCode!), now));
+        const used = await db.asOwner((q) =>
+          store.useRecoveryCode(q, user.id, recoveryCodeHash(input.recoveryCode!), now),
+        );
         if (!used) {
           await registerFailure('wrong-recovery-code');
           throw identityErrors.mfaInvalid();
@@ -480,7 +493,8 @@ export class IdentityService {
 
   async startTotp(principal: Principal): Promise<TotpEnrolment> {
     const user = await this.userOf(principal);
-    if (user.totp_enabled) throw identityErrors.invalidRequest('Two-factor sign-in is already on; an admin can reset it');
+    if (user.totp_enabled)
+      throw identityErrors.invalidRequest('Two-factor sign-in is already on; an admin can reset it');
     const enrolment = await newTotpEnrolment('Meridian', user.email);
     await this.deps.db.asOwner((db) => store.setPendingTotp(db, user.id, this.deps.box.seal(enrolment.secret)));
     return enrolment;

@@ -150,10 +150,10 @@ export async function updatePassword(db: Queryable, userId: string, passwordHash
 }
 
 export async function setPendingTotp(db: Queryable, userId: string, sealedSecret: string): Promise<void> {
-  await db.query(
-    'UPDATE app_user SET totp_secret = $2, totp_enabled = false, totp_last_step = NULL WHERE id = $1',
-    [userId, sealedSecret],
-  );
+  await db.query('UPDATE app_user SET totp_secret = $2, totp_enabled = false, totp_last_step = NULL WHERE id = $1', [
+    userId,
+    sealedSecret,
+  ]);
 }
 
 export async function enableTotp(db: Queryable, userId: string, step: number, recoveryHashes: string[]): Promise<void> {
@@ -182,10 +182,9 @@ export async function useRecoveryCode(db: Queryable, userId: string, codeHash: s
 }
 
 export async function resetTotp(db: Queryable, userId: string): Promise<void> {
-  await db.query(
-    'UPDATE app_user SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = $1',
-    [userId],
-  );
+  await db.query('UPDATE app_user SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = $1', [
+    userId,
+  ]);
   await db.query('DELETE FROM user_recovery_code WHERE user_id = $1', [userId]);
 }
 
