@@ -145,7 +145,11 @@ describe('transaction: all or nothing', () => {
         },
         { request: { method: 'DELETE', url: 'Patient/keep-me' } },
         {
-          resource: { resourceType: 'Patient', birthDate: '1980-13-45', link: [{ other: { reference: PATIENT_URN }, type: 'seealso' }] },
+          resource: {
+            resourceType: 'Patient',
+            birthDate: '1980-13-45',
+            link: [{ other: { reference: PATIENT_URN }, type: 'seealso' }],
+          },
           request: { method: 'POST', url: 'Patient' },
         },
       ]),

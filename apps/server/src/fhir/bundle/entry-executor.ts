@@ -109,10 +109,38 @@ export async function executeEntries(
       if (entry.resource && entry.method !== 'PATCH') rewriteReferences(entry.resource, replacements);
   }
 
-  // 5 and 6. Creates, then updates and patches.
+  // 5 and 6. Creates and updates in one bulk write (a few statements for the whole Bundle), then patches.
+  const bulk = sorted.filter((entry) => {
+    const identity = identities.get(entry.index);
+    return identity && (entry.method === 'PUT' || (entry.method === 'POST' && !identity.existing));
+  });
+  if (bulk.length) {
+    const results = await deps.repository.writeMany(
+      ctx,
+      bulk.map((entry) => {
+        const { type, id } = identities.get(entry.index)!;
+        const resource = entry.method === 'PUT' && !entry.target.id ? { ...entry.resource!, id } : entry.resource!;
+        return {
+          resourceType: type,
+          id,
+          resource: resource as Resource,
+          create: entry.method === 'POST',
+          ...(entry.ifMatch ? { ifMatch: entry.ifMatch } : {}),
+        };
+      }),
+      (position, error) => errorAtEntry(error, bulk[position]!.index, bulk[position]!.target.type),
+    );
+    results.forEach((result, position) => {
+      const entry = bulk[position]!;
+      const { type, id } = identities.get(entry.index)!;
+      const status = entry.method === 'POST' || result.created ? 201 : 200;
+      const message = `${entry.method === 'POST' ? 'Created' : 'Updated'} ${type}/${id}`;
+      responses.set(entry.index, writtenEntry(result.resource, status, options, message));
+    });
+  }
   for (const entry of sorted) {
     const identity = identities.get(entry.index);
-    if (!identity) continue;
+    if (!identity || bulk.includes(entry)) continue;
     await run(entry, () => write(deps, ctx, entry, identity, options));
   }
 
@@ -181,6 +209,7 @@ function withPath(error: unknown, path: string): unknown {
   return error;
 }
 
+/** The writes the bulk path does not take: a conditional create that found its resource, and patches. */
 async function write(
   deps: ExecutorDeps,
   ctx: FhirContext,
@@ -189,20 +218,11 @@ async function write(
   options: ResponseOptions,
 ): Promise<BundleEntry> {
   const { type, id } = identity;
-  const ifMatch = entry.ifMatch ? { ifMatch: entry.ifMatch } : {};
   if (entry.method === 'POST') {
-    if (identity.existing) {
-      const existing = await deps.repository.read(ctx, type, id);
-      return writtenEntry(existing, 200, options, `${type}/${id} already exists`);
-    }
-    const created = await deps.repository.create(ctx, entry.resource!, { id });
-    return writtenEntry(created, 201, options, `Created ${type}/${id}`);
+    const existing = await deps.repository.read(ctx, type, id);
+    return writtenEntry(existing, 200, options, `${type}/${id} already exists`);
   }
-  if (entry.method === 'PUT') {
-    const resource = entry.target.id ? entry.resource! : ({ ...entry.resource!, id } as Resource);
-    const result = await deps.repository.update(ctx, type, id, resource, ifMatch);
-    return writtenEntry(result.resource, result.created ? 201 : 200, options, `Updated ${type}/${id}`);
-  }
+  const ifMatch = entry.ifMatch ? { ifMatch: entry.ifMatch } : {};
   const patched = await deps.repository.patch(ctx, type, id, patchOperations(entry.resource!), ifMatch);
   return writtenEntry(patched, 200, options, `Patched ${type}/${id}`);
 }

@@ -125,6 +125,77 @@ export async function writeVersion(
   return true;
 }
 
+/** Current rows of many resources, deleted ones included, locked until the transaction ends. */
+export async function readCurrentForUpdate(
+  db: Queryable,
+  tenantId: string,
+  refs: { resourceType: string; id: string }[],
+): Promise<StoredVersion[]> {
+  if (!refs.length) return [];
+  const result = await db.query<VersionRow>(
+    `SELECT ${CURRENT_COLUMNS} FROM fhir_resource
+     WHERE tenant_id = $1 AND (resource_type, id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+     FOR UPDATE`,
+    [tenantId, refs.map((ref) => ref.resourceType), refs.map((ref) => ref.id)],
+  );
+  return result.rows.map(toStored);
+}
+
+/**
+ * Writes many new versions in three statements (new rows, replaced rows, history) instead of two or
+ * three per version: bulk loads are bound by round trips. Versions with `expectNew` are inserted only
+ * where no current row exists; the keys (`Type/id`) of those another writer created first are returned
+ * and nothing is written for them, so the caller must roll back.
+ */
+export async function writeVersions(
+  db: Queryable,
+  tenantId: string,
+  versions: (StoredVersion & { method: string; expectNew: boolean })[],
+): Promise<string[]> {
+  if (!versions.length) return [];
+  const columns = (list: typeof versions) => [
+    list.map((v) => v.resourceType),
+    list.map((v) => v.id),
+    list.map((v) => v.versionId),
+    list.map((v) => v.lastUpdated),
+    list.map((v) => v.deleted),
+    list.map((v) => v.content),
+  ];
+  const fresh = versions.filter((v) => v.expectNew);
+  const replaced = versions.filter((v) => !v.expectNew);
+  const conflicts: string[] = [];
+  if (fresh.length) {
+    const inserted = await db.query<{ resource_type: string; id: string }>(
+      `INSERT INTO fhir_resource (tenant_id, resource_type, id, version_id, last_updated, deleted, content)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::boolean[], $7::text[])
+       ON CONFLICT DO NOTHING RETURNING resource_type, id`,
+      [tenantId, ...columns(fresh)],
+    );
+    if (inserted.rows.length !== fresh.length) {
+      const written = new Set(inserted.rows.map((row) => `${row.resource_type}/${row.id}`));
+      for (const v of fresh) if (!written.has(`${v.resourceType}/${v.id}`)) conflicts.push(`${v.resourceType}/${v.id}`);
+      return conflicts;
+    }
+  }
+  if (replaced.length) {
+    await db.query(
+      `UPDATE fhir_resource AS r SET version_id = v.version_id, last_updated = v.last_updated, deleted = v.deleted,
+         content = v.content
+       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::boolean[], $7::text[])
+         AS v(resource_type, id, version_id, last_updated, deleted, content)
+       WHERE r.tenant_id = $1 AND r.resource_type = v.resource_type AND r.id = v.id`,
+      [tenantId, ...columns(replaced)],
+    );
+  }
+  await db.query(
+    `INSERT INTO fhir_resource_history (tenant_id, resource_type, id, version_id, last_updated, deleted, content, method)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::boolean[], $7::text[],
+       $8::text[])`,
+    [tenantId, ...columns(versions), versions.map((v) => v.method)],
+  );
+  return conflicts;
+}
+
 /**
  * Replaces the content of the current version in place, in both the current row and its history row,
  * without a new version: only for changes the spec says are not versioned ($meta-add, $meta-delete).

@@ -164,7 +164,9 @@ export function indexManyStatement(
       for (let row = 0; row < count; row++) {
         types.push(item.resourceType);
         ids.push(item.id);
-        values.forEach((column, c) => columns[c]!.push(column[row]));
+        values.forEach((column, c) => {
+          columns[c]!.push(column[row]);
+        });
       }
     }
     if (!types.length) return;
