@@ -129,7 +129,7 @@ describe('HTTP behaviour', () => {
     await app.close();
   });
 
-  it('does not treat the HTTP request library as special', async () => {
+  it('answers plain node:http clients', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${v.url}/v1/sys/health`, (res) => {
         res.resume();
