@@ -33,7 +33,8 @@ export function registerImportCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const config = loadConfig();
+      // The first-start admin password belongs to whoever starts the server, not in an import's output.
+      const config = { ...loadConfig(), bootstrapAdmin: false };
       const connection = await withFhirSignIn(await connectToServer(config), config.defaultTenant);
       const bar = process.stderr.isTTY
         ? new SingleBar(

@@ -290,3 +290,42 @@ describe('batch', () => {
     expect((await fhir.get('Patient/batch-put')).statusCode).toBe(200);
   });
 });
+
+describe('transaction: identities', () => {
+  it('refuses two entries with the same fullUrl', async () => {
+    const res = await post(
+      transaction([
+        { fullUrl: PATIENT_URN, resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+        { fullUrl: PATIENT_URN, resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+      ]),
+    );
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as OperationOutcome).issue[0]?.expression).toEqual(['Bundle.entry[1].fullUrl']);
+  });
+
+  it('keeps the version of an update that changes nothing', async () => {
+    const resource = { resourceType: 'Patient', id: 'steady', gender: 'female' } as Patient;
+    const bundle = transaction([{ resource, request: { method: 'PUT', url: 'Patient/steady' } }]);
+    expect(((await post(bundle)).json() as Bundle).entry![0]!.response?.status).toBe('201 Created');
+    const again = (await post(bundle)).json() as Bundle;
+    expect(again.entry![0]!.response?.status).toBe('200 OK');
+    expect(again.entry![0]!.response?.etag).toBe('W/"1"');
+  });
+
+  it('answers simultaneous transactions creating the same id without a crash, storing it once', async () => {
+    const bundle = transaction([
+      { resource: { resourceType: 'Patient', id: 'raced' }, request: { method: 'PUT', url: 'Patient/raced' } },
+    ]);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(bundle)));
+    // Each either wins (201), finds it already stored (200), or is told to retry (409); never a 500.
+    for (const res of answers) expect([200, 409]).toContain(res.statusCode);
+    const statuses = answers
+      .filter((res) => res.statusCode === 200)
+      .map((res) => (res.json() as Bundle).entry![0]!.response?.status);
+    expect(statuses.filter((status) => status === '201 Created')).toHaveLength(1);
+    const versions = await app.db.withTenant(tenantId, (db) =>
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fhir_resource_history WHERE id = 'raced'`),
+    );
+    expect(Number(versions.rows[0]!.n)).toBe(1);
+  });
+});

@@ -59,6 +59,19 @@ export async function executeEntries(
     claimed.set(identity, entry.index);
   };
 
+  const fullUrls = new Map<string, number>();
+  for (const entry of entries) {
+    if (!entry.fullUrl) continue;
+    const other = fullUrls.get(entry.fullUrl);
+    if (other !== undefined) {
+      throw fhirErrors.invalid(
+        `Entries ${other} and ${entry.index} have the same fullUrl '${entry.fullUrl}'`,
+        `Bundle.entry[${entry.index}].fullUrl`,
+      );
+    }
+    fullUrls.set(entry.fullUrl, entry.index);
+  }
+
   // 1. Deletes.
   for (const entry of sorted) {
     if (entry.method !== 'DELETE') continue;
