@@ -157,16 +157,6 @@ export async function findClaimableJobs(
   return result.rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
 }
 
-/** Resource types with current resources written up to `until`. */
-export async function typesWithData(db: Queryable, tenantId: string, until: string): Promise<string[]> {
-  const result = await db.query<{ resource_type: string }>(
-    `SELECT DISTINCT resource_type FROM fhir_resource
-     WHERE tenant_id = $1 AND NOT deleted AND last_updated <= $2 ORDER BY resource_type`,
-    [tenantId, until],
-  );
-  return result.rows.map((row) => row.resource_type);
-}
-
 /**
  * One keyset page of current resources of a type, in id order after `afterId`: written at or after
  * `since` (when given) and no later than the job's transaction time.
