@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OperationOutcome, Patient } from '@medplum/fhirtypes';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fhirClient, newTenantId, type TestApp } from '../../../../test/test-app';
 import { buildApp } from '../../../app';
 import { OperationRegistry } from '../operation-registry';
-import { insertJob, readJob } from './export-job.store';
+import { deleteJob, insertJob, readJob } from './export-job.store';
 import { registerBulkExport } from './index';
 
 let app: TestApp;
@@ -176,6 +176,42 @@ describe('durable export jobs', () => {
       const finished = await app.db.withTenant(tenant, (db) => readJob(db, tenant, id));
       expect(finished?.status).toBe('completed');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a job deleted while it runs stops and leaves no files behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-export-cancel-'));
+    const worker = registerBulkExport(new OperationRegistry(), {
+      db: app.db,
+      repository: app.fhir.repository,
+      exportDir: dir,
+      now: () => new Date(),
+      worker: { pageSize: 1 },
+    });
+    const id = crypto.randomUUID();
+    await app.db.transaction(tenant, (tx) =>
+      insertJob(tx, {
+        tenantId: tenant,
+        id,
+        level: 'system',
+        groupId: null,
+        types: ['Patient'],
+        since: null,
+        requestUrl: 'http://localhost:8080/fhir/R4/$export',
+        transactionTime: new Date().toISOString(),
+      }),
+    );
+    try {
+      await worker.start();
+      worker.enqueue(tenant, id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await app.db.transaction(tenant, (tx) => deleteJob(tx, tenant, id));
+      await worker.idle();
+      expect(await app.db.withTenant(tenant, (db) => readJob(db, tenant, id))).toBeUndefined();
+      expect(existsSync(join(dir, tenant, id))).toBe(false);
+    } finally {
+      await worker.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
