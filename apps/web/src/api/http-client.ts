@@ -62,7 +62,8 @@ export class HttpClient {
       const unauthorized = (error as { status?: number }).status === 401;
       if (!unauthorized || NO_REFRESH.some((prefix) => path.startsWith(prefix))) throw error;
       if (!(await this.refreshSession())) {
-        this.onSessionExpired?.();
+        // Asking who is signed in is how a signed-out visitor is found out: not an expiry.
+        if (!path.startsWith('/auth/me')) this.onSessionExpired?.();
         throw error;
       }
       return this.send<T>(path, options);

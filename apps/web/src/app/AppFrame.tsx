@@ -1,10 +1,11 @@
 import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconActivityHeartbeat, IconHome, IconUserPlus, IconUsers } from '@tabler/icons-react';
-import { Link, Navigate, Outlet, useLocation } from '@tanstack/react-router';
+import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useAuth } from '../auth/useAuth';
 import { PatientSearchBox } from '../patients/PatientSearchBox';
+import { Redirect } from '../shared/Redirect';
 import { Logo } from './Logo';
 import { NAVIGATION, navigationFor } from './navigation';
 import { UserMenu } from './UserMenu';
@@ -32,7 +33,8 @@ export function AppFrame() {
   useEffect(() => close(), [location.pathname]);
 
   if (session.status === 'signed-out' || !user) {
-    return <Navigate to="/sign-in" search={{ redirect: location.href }} replace />;
+    const from = location.href;
+    return <Redirect href={from === '/' ? '/sign-in' : `/sign-in?redirect=${encodeURIComponent(from)}`} />;
   }
   const groups = navigationFor(user.roles);
   const active = activeItemFor(location.pathname);

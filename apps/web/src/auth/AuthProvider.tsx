@@ -48,7 +48,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // A session that ends on its own (expiry, revocation elsewhere) sends the person back to sign-in.
   useEffect(() => {
     http.onSessionExpired = () => {
-      queryClient.clear();
+      const current = queryClient.getQueryData<Session>(SESSION_QUERY_KEY);
+      if (current?.status !== 'signed-in') return;
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
       setSession({ status: 'signed-out', expired: true });
     };
     return () => {
@@ -79,7 +81,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           if (!development) await logout(http);
         } finally {
           // Nothing fetched for one user may be shown to the next.
-          queryClient.clear();
+          queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
           setSession({ status: 'signed-out', ...(development ? { signInUnavailable: true } : {}) });
         }
       },

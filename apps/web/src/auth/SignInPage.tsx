@@ -1,11 +1,12 @@
 import { Alert, Button, Center, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Navigate, useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { isApiError } from '../api/api-error';
 import { Logo } from '../app/Logo';
 import { ErrorAlert } from '../shared/ErrorAlert';
+import { Redirect } from '../shared/Redirect';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { SESSION_QUERY_KEY } from './AuthProvider';
 import { signInUnavailable } from './auth-api';
@@ -52,7 +53,7 @@ export function SignInPage() {
   const destination = search.redirect ?? '/';
 
   if (session.status === 'signed-in' && session.mode === 'server' && step !== 'new-password') {
-    return <Navigate to={destination} replace />;
+    return <Redirect href={destination} />;
   }
 
   const attemptSignIn = async () => {

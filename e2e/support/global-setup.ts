@@ -1,0 +1,34 @@
+import type { TestProject } from 'vitest/node';
+import { accessToken, createUser, fhirAs, USERS } from './api';
+import { startMeridian } from './meridian-server';
+import { totpCode, totpStep } from './totp';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    meridianUrl: string;
+    /** The TOTP user's secret and the time step its enrolment used up. */
+    totp: { secret: string; usedStep: number };
+  }
+}
+
+/** One Meridian for the whole run, with the users the tests sign in as. */
+export default async function setup(project: TestProject) {
+  const server = await startMeridian();
+  try {
+    for (const user of Object.values(USERS)) await createUser(server.url, server.adminToken, user);
+    // Two-factor for the TOTP user, enrolled as its owner would: start, then confirm with a first code.
+    const token = await accessToken(server.url, USERS.totp);
+    const api = fhirAs(server.url, token);
+    const enrolment = await api.post<{ secret: string }>('/auth/mfa/totp', {});
+    const usedStep = totpStep();
+    await api.post('/auth/mfa/totp/verify', { code: totpCode(enrolment.secret, usedStep) });
+    project.provide('totp', { secret: enrolment.secret, usedStep });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  project.provide('meridianUrl', server.url);
+  return async () => {
+    await server.stop();
+  };
+}
