@@ -90,11 +90,62 @@ export async function postJson(url, body) {
   return res;
 }
 
-const FAMILIES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
-  'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin'];
-const GIVEN = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth',
-  'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Charles', 'Karen'];
-export const OBSERVATION_CODES = ['8867-4', '8480-6', '8462-4', '9279-1', '8310-5', '29463-7', '8302-2', '2339-0', '4548-4', '2093-3'];
+const FAMILIES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+];
+const GIVEN = [
+  'James',
+  'Mary',
+  'Robert',
+  'Patricia',
+  'John',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Charles',
+  'Karen',
+];
+export const OBSERVATION_CODES = [
+  '8867-4',
+  '8480-6',
+  '8462-4',
+  '9279-1',
+  '8310-5',
+  '29463-7',
+  '8302-2',
+  '2339-0',
+  '4548-4',
+  '2093-3',
+];
 
 /** A patient with a unique-ish family name suffix, so name searches match a handful, not thousands. */
 export function patient(i) {

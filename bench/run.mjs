@@ -18,7 +18,9 @@ const observationCount = Number(values.observations);
 const duration = Number(values.duration);
 const engines = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine];
 
-console.log(`# ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(
+  `# ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
 
 for (const engine of engines) {
   console.log(`## ${engine}: ${patientCount} patients, ${observationCount} observations`);
@@ -29,7 +31,9 @@ for (const engine of engines) {
     // Ingest: patients first (their ids are needed for observations), in transaction bundles.
     const patients = Array.from({ length: patientCount }, (_, i) => patient(i));
     const patientRate = await ingest(server.url, patients);
-    console.log(JSON.stringify({ name: 'ingest patients (transaction bundles of 500)', resourcesPerSecond: patientRate }));
+    console.log(
+      JSON.stringify({ name: 'ingest patients (transaction bundles of 500)', resourcesPerSecond: patientRate }),
+    );
     const ids = [];
     let next = `${fhir}/Patient?_count=1000&_elements=id&_total=none`;
     while (next && ids.length < 5000) {
@@ -41,7 +45,9 @@ for (const engine of engines) {
       observation(`Patient/${ids[i % ids.length]}`, i),
     );
     const observationRate = await ingest(server.url, observations);
-    console.log(JSON.stringify({ name: 'ingest observations (transaction bundles of 500)', resourcesPerSecond: observationRate }));
+    console.log(
+      JSON.stringify({ name: 'ingest observations (transaction bundles of 500)', resourcesPerSecond: observationRate }),
+    );
 
     const body = JSON.stringify(patient(1));
     await load('create Patient', {
@@ -55,7 +61,9 @@ for (const engine of engines) {
     await load('read Patient', {
       url: server.url,
       duration,
-      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/fhir/R4/Patient/${ids[r++ % ids.length]}` }) }],
+      requests: [
+        { method: 'GET', setupRequest: (req) => ({ ...req, path: `/fhir/R4/Patient/${ids[r++ % ids.length]}` }) },
+      ],
     });
     let s = 0;
     await load('search Patient?name=', {

@@ -40,7 +40,11 @@ export async function connectToServer(config: Config): Promise<ServerConnection>
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
         });
         const text = await res.text();
-        return response(res.status, Object.fromEntries(res.headers.entries()), text);
+        const answerHeaders: Record<string, string> = {};
+        res.headers.forEach((value, key) => {
+          answerHeaders[key] = value;
+        });
+        return response(res.status, answerHeaders, text);
       },
       async close() {},
     };

@@ -25,7 +25,9 @@ beforeAll(async () => {
     const name = uniqueDatabaseName(url);
     await onServer(url, (client) => client.query(`CREATE DATABASE ${name}`));
     env.DATABASE_URL = withDatabase(url, name);
-    dropDatabase = () => onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    dropDatabase = async () => {
+      await onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    };
   }
   // Keeps the helper import used in both modes (and proves the template exists).
   await (await createTestDatabase()).drop();

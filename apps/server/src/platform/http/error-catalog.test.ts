@@ -32,7 +32,7 @@ function codesInSource(): Set<string> {
 
 function codesInCatalog(): Set<string> {
   const text = readFileSync(CATALOG, 'utf8');
-  return new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1]!));
+  return new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|/gm)].map((match) => match[1]!));
 }
 
 describe('docs/errors.md', () => {
