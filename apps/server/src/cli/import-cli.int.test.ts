@@ -38,7 +38,8 @@ afterAll(async () => {
 });
 
 describe('meridian import', () => {
-  it('imports in-process when no server runs, then through the running server', async () => {
+  // Four CLI processes and a server boot: slow on a busy machine, so a generous limit.
+  it('imports in-process when no server runs, then through the running server', { timeout: 240_000 }, async () => {
     const first = await runCli(['import', FIXTURE, '--json'], env);
     expect(first.stderr).not.toContain('Error');
     expect(first.code).toBe(0);
