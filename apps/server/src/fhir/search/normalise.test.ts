@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange, escapeLike, foldString, numberRange } from './normalise';
 import { parseReference } from './reference-parse';
+import { prefixUpperBound } from './search-sql-values';
 import { splitEscaped } from './search-values';
 
 describe('foldString', () => {
@@ -68,5 +69,12 @@ describe('references and escapes', () => {
     expect(splitEscaped('a,b\\,c,d', ',')).toEqual(['a', 'b,c', 'd']);
     expect(splitEscaped('sys|co\\|de', '|')).toEqual(['sys', 'co|de']);
     expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
+  });
+
+  it('bounds a prefix from above for index range scans', () => {
+    expect(prefixUpperBound('smith12')).toBe('smith13');
+    expect(prefixUpperBound('az')).toBe('a{');
+    expect(prefixUpperBound('a\u{10ffff}')).toBe('b');
+    expect(prefixUpperBound('\u{10ffff}')).toBeUndefined();
   });
 });

@@ -111,6 +111,11 @@ describe('paging', () => {
     const { ids } = await walk('Patient?active=true&_sort=_id&_count=3');
     expect(ids).toEqual([...ids].sort());
     expect(ids).toHaveLength(7);
+    const descending = await walk('Patient?active=true&_sort=-_id&_count=3');
+    expect(descending.ids).toEqual([...ids].reverse());
+    const newest = await walk('Patient?active=true&_sort=-_lastUpdated&_count=2');
+    expect(newest.ids).toHaveLength(7);
+    expect(new Set(newest.ids)).toEqual(new Set(ids));
   });
 
   it('_total: accurate, estimate and none; _summary=count', async () => {

@@ -152,6 +152,29 @@ function urlAncestors(url: string): string[] {
   return out;
 }
 
+/** The smallest string greater than every string that starts with `prefix` (code point order). */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last + 1 >= 0xd800 && last + 1 <= 0xdfff ? 0xe000 : last + 1;
+      return chars.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `column` starts with `prefix`. LIKE is not leakproof, so under row-level security PostgreSQL will not
+ * turn it into an index range itself; the explicit `~>=~`/`~<~` range (text_pattern_ops, leakproof) will.
+ */
+function startsWithSql(column: string, prefix: string, p: SqlParams): string {
+  const upper = prefixUpperBound(prefix);
+  const range = `${column} ~>=~ ${p.add(prefix)}${upper ? ` AND ${column} ~<~ ${p.add(upper)}` : ''}`;
+  return `(${range} AND ${column} LIKE ${p.add(`${escapeLike(prefix)}%`)})`;
+}
+
 /** The condition one search value puts on one index row (or composite component). */
 export function valueSql(
   value: SearchValue,
@@ -165,9 +188,9 @@ export function valueSql(
       if (modifier === 'exact') return `${c.exact} = ${p.add(value.text)}`;
       if (modifier === 'text') return `${c.display} LIKE ${p.add(`%${escapeLike(foldString(value.text))}%`)}`;
       if (modifier === 'contains') return `${c.value} LIKE ${p.add(`%${escapeLike(foldString(value.text))}%`)}`;
-      return `${c.value} LIKE ${p.add(`${escapeLike(foldString(value.text))}%`)}`;
+      return startsWithSql(c.value, foldString(value.text), p);
     case 'uri':
-      if (modifier === 'below') return `${c.value} LIKE ${p.add(`${escapeLike(value.text)}%`)}`;
+      if (modifier === 'below') return startsWithSql(c.value, value.text, p);
       if (modifier === 'above') return `${c.value} = ANY(${p.add(urlAncestors(value.text))}::text[])`;
       return `${c.value} = ${p.add(value.text)}`;
     case 'token': {

@@ -161,6 +161,19 @@ function whereClauses(query: SearchQuery, tenantId: string, p: SqlParams): strin
   return where;
 }
 
+/**
+ * Type and id break ties in the direction of the last sort key, so `_sort=-_lastUpdated` reads the
+ * (tenant, type, last_updated, id) index backwards instead of sorting.
+ */
+function tieDescending(query: SearchQuery): boolean {
+  return query.sort[query.sort.length - 1]?.descending ?? false;
+}
+
+/** `_id` and `_lastUpdated` are never null, and leaving out NULLS LAST lets their indexes give the order. */
+function nullsClause(key: SortKey): string {
+  return key.param ? ' NULLS LAST' : '';
+}
+
 /** Rows strictly after the cursor in (sort keys..., type, id) order, NULLs last in either direction. */
 function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: unknown[], p: SqlParams): string {
   const sortValues = cursor.slice(0, -2);
@@ -179,7 +192,7 @@ function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: unknow
     ors.push(equal.length ? `(${equal.join(' AND ')} AND ${after})` : after);
     equal.push(`${expression} = ${typed}`);
   });
-  const tie = `(r.resource_type, r.id) > (${p.add(cursorType)}, ${p.add(cursorId)})`;
+  const tie = `(r.resource_type, r.id) ${tieDescending(query) ? '<' : '>'} (${p.add(cursorType)}, ${p.add(cursorId)})`;
   ors.push(equal.length ? `(${equal.join(' AND ')} AND ${tie})` : tie);
   return `(${ors.join(' OR ')})`;
 }
@@ -196,16 +209,14 @@ export function selectSql(query: SearchQuery, tenantId: string): SelectPlan {
       where.push(keysetSql(sortExpressions, query, query.cursor, p));
     }
   }
-  const order = [
-    ...query.sort.map((key, i) => `s${i} ${key.descending ? 'DESC' : 'ASC'} NULLS LAST`),
-    'r.resource_type',
-    'r.id',
+  const tie = tieDescending(query) ? ' DESC' : '';
+  // Ordering by the text form would sort numbers and dates wrongly, so order by the typed expression.
+  const orderBy = [
+    ...query.sort.map((key, i) => `${sortExpressions[i]} ${key.descending ? 'DESC' : 'ASC'}${nullsClause(key)}`),
+    `r.resource_type${tie}`,
+    `r.id${tie}`,
   ];
   const columns = sortExpressions.map((expression, i) => `${expression}::text AS s${i}`);
-  // Ordering by the text form would sort numbers and dates wrongly, so order by the typed expression.
-  const orderBy = order.map((term, i) =>
-    i < sortExpressions.length ? term.replace(`s${i}`, sortExpressions[i]!) : term,
-  );
   const sql = `SELECT r.resource_type, r.id, r.content${columns.length ? `, ${columns.join(', ')}` : ''}
     FROM fhir_resource r WHERE ${where.join('\n AND ')}
     ORDER BY ${orderBy.join(', ')} LIMIT ${p.add(query.count + 1)}`;
