@@ -4,7 +4,7 @@ import { FhirError, fhirErrors, issue } from '../core/outcome';
 import { type FhirContext, parseStored } from '../core/repository';
 import type { SearchService } from '../fhir-services';
 import { historyBundle, parseHistoryParams } from '../http/history';
-import { type ParsedEntry, parseQuery } from './bundle-entry';
+import { entryPath, type ParsedEntry, parseQuery, resourcePath } from './bundle-entry';
 import { errorAtEntry } from './bundle-outcome';
 import { type ConditionalDeps, findSingleMatch, lockCriteria, normaliseCriteria } from './conditional-writes';
 import { deletedEntry, type ResponseOptions, readEntry, writtenEntry } from './entry-response';
@@ -78,7 +78,11 @@ export async function executeEntries(
     await run(entry, async () => {
       const type = entry.target.type!;
       const id =
-        entry.target.id ?? (await findSingleMatch(deps, ctx, type, entry.target.params, 'The conditional delete'));
+        entry.target.id ??
+        (await atPath(
+          findSingleMatch(deps, ctx, type, entry.target.params, 'The conditional delete'),
+          `${entryPath(entry.index)}.request.url`,
+        ));
       if (!id) return deletedEntry();
       claim(entry, `${type}/${id}`);
       await deps.repository.delete(ctx, type, id, entry.ifMatch ? { ifMatch: entry.ifMatch } : {});
@@ -110,7 +114,7 @@ export async function executeEntries(
       try {
         resolved.set(reference, await resolveConditionalReference(deps, ctx, reference));
       } catch (error) {
-        throw errorAtEntry(withPath(error, `${entry.resource.resourceType}.${path}`), entry.index, entry.target.type);
+        throw withPath(error, `${resourcePath(entry.index)}.${path}`);
       }
     }
   }
@@ -178,7 +182,10 @@ async function settleIdentity(
     const earlier = createdByCriteria.get(key);
     if (earlier) return { type, id: earlier, existing: true };
     await lockCriteria(ctx.tx!, ctx.tenantId, type, entry.ifNoneExist);
-    const match = await findSingleMatch(deps, ctx, type, entry.ifNoneExist, 'ifNoneExist');
+    const match = await atPath(
+      findSingleMatch(deps, ctx, type, entry.ifNoneExist, 'ifNoneExist'),
+      `${entryPath(entry.index)}.request.ifNoneExist`,
+    );
     if (match) return { type, id: match, existing: true };
     const id = newId();
     createdByCriteria.set(key, id);
@@ -187,12 +194,18 @@ async function settleIdentity(
   if (entry.target.id) return { type, id: entry.target.id };
   const criteria = entry.target.params;
   if (entry.method === 'PATCH') {
-    const match = await findSingleMatch(deps, ctx, type, criteria, 'The conditional patch');
+    const match = await atPath(
+      findSingleMatch(deps, ctx, type, criteria, 'The conditional patch'),
+      `${entryPath(entry.index)}.request.url`,
+    );
     if (!match) throw fhirErrors.notFound(type, `?${normaliseCriteria(criteria)}`);
     return { type, id: match };
   }
   await lockCriteria(ctx.tx!, ctx.tenantId, type, criteria);
-  const match = await findSingleMatch(deps, ctx, type, criteria, 'The conditional update');
+  const match = await atPath(
+    findSingleMatch(deps, ctx, type, criteria, 'The conditional update'),
+    `${entryPath(entry.index)}.request.url`,
+  );
   const bodyId = entry.resource?.id;
   if (match && bodyId && bodyId !== match) {
     throw fhirErrors.invalid(`Resource id '${bodyId}' does not match the resource found (${match})`, 'id');
@@ -215,11 +228,22 @@ async function resolveConditionalReference(deps: ExecutorDeps, ctx: FhirContext,
   return `${parsed.type}/${ids[0]}`;
 }
 
-/** Gives an error without a path the path of the element it is about. */
+/**
+ * Errors about search criteria or a conditional reference point at where the criteria were written in the
+ * Bundle (`Bundle.entry[2].request.url`), not at a search parameter name.
+ */
 function withPath(error: unknown, path: string): unknown {
-  const failure = error as { issues?: { expression?: string[] }[] };
-  for (const found of failure.issues ?? []) if (!found.expression?.length) found.expression = [path];
-  return error;
+  if (!(error instanceof FhirError)) return error;
+  const issues = error.issues.map((found) => ({ ...found, expression: [path] }));
+  return new FhirError(error.status, issues, error.errorCode);
+}
+
+async function atPath<T>(work: Promise<T>, path: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw withPath(error, path);
+  }
 }
 
 /** The writes the bulk path does not take: a conditional create that found its resource, and patches. */

@@ -299,6 +299,18 @@ describe('conditional entries and references in a transaction', () => {
     expect(await idsWith(value)).toEqual([(entries[0]!.resource as Patient).id]);
   });
 
+  it('points at the criteria when a conditional entry uses an unknown search parameter', async () => {
+    const res = await fhir.post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: patient(mrn()), request: { method: 'POST', url: 'Patient', ifNoneExist: 'shoe-size=42' } }],
+    });
+    expect(res.statusCode).toBe(400);
+    const outcome = res.json() as OperationOutcome;
+    expect(outcome.issue[0]?.expression).toEqual(['Bundle.entry[0].request.ifNoneExist']);
+    expect(outcome.issue[0]?.diagnostics).toContain('shoe-size');
+  });
+
   it('creates one resource when simultaneous transactions carry the same conditional create', async () => {
     const value = mrn();
     const bundle = {
