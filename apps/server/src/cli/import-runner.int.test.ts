@@ -184,6 +184,68 @@ describe('rejections', () => {
 });
 
 describe('Bundles from files', () => {
+  it('imports a Synthea-style transaction (POST with ids, urn:uuid, ifNoneExist) once, however often it is run', async () => {
+    const patientUrn = 'urn:uuid:5e7a0c1d-2b3c-4d5e-8f60-718293a4b5c6';
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:a1b2c3d4-0000-4000-8000-00000000c0de',
+          resource: {
+            resourceType: 'Organization',
+            identifier: [{ system: 'https://github.com/synthetichealth/synthea', value: 'org-synthea-style' }],
+            name: 'General Hospital',
+          },
+          request: {
+            method: 'POST',
+            url: 'Organization',
+            ifNoneExist: 'identifier=https://github.com/synthetichealth/synthea|org-synthea-style',
+          },
+        },
+        {
+          fullUrl: patientUrn,
+          resource: { resourceType: 'Patient', id: '5e7a0c1d-2b3c-4d5e-8f60-718293a4b5c6', gender: 'male' },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          fullUrl: 'urn:uuid:6f8b1d2e-3c4d-4e5f-9a61-8293a4b5c6d7',
+          resource: {
+            resourceType: 'Encounter',
+            id: '6f8b1d2e-3c4d-4e5f-9a61-8293a4b5c6d7',
+            status: 'finished',
+            class: { code: 'AMB' },
+            subject: { reference: patientUrn },
+            serviceProvider: {
+              reference: 'Organization?identifier=https://github.com/synthetichealth/synthea|org-synthea-style',
+            },
+          },
+          request: { method: 'POST', url: 'Encounter' },
+        },
+      ],
+    };
+    const dir = folder('synthea-style', { 'patient.json': JSON.stringify(bundle) });
+    // The Organization is created by the first entry, but conditional references resolve against what was
+    // stored before the Bundle: Synthea loads its hospitals in a Bundle of their own first, and so does this.
+    const hospitals = folder('synthea-style-hospitals', {
+      'hospitalInformation1.json': JSON.stringify({ ...bundle, entry: [bundle.entry![0]] }),
+    });
+    expect((await importPath(hospitals)).byType).toEqual({ Organization: 1 });
+    const first = await importPath(dir);
+    expect(first.rejected).toEqual([]);
+    expect(first.byType).toEqual({ Organization: 1, Patient: 1, Encounter: 1 });
+    const before = await countStored();
+    const second = await importPath(dir);
+    expect(second.rejected).toEqual([]);
+    expect(second.created).toBe(0);
+    expect(await countStored()).toBe(before);
+    const encounter = (await fhir.get('Encounter/6f8b1d2e-3c4d-4e5f-9a61-8293a4b5c6d7')).json() as Encounter;
+    expect(encounter.subject?.reference).toBe('Patient/5e7a0c1d-2b3c-4d5e-8f60-718293a4b5c6');
+    expect(encounter.serviceProvider?.reference).toMatch(/^Organization\/[0-9a-f-]{36}$/);
+    const organizations = (await fhir.get('Organization?identifier=org-synthea-style')).json() as Bundle;
+    expect(organizations.entry).toHaveLength(1);
+  });
+
   it('imports a collection with urn:uuid references as one transaction, references rewritten', async () => {
     const bundle: Bundle = {
       resourceType: 'Bundle',
