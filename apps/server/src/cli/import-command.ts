@@ -22,7 +22,8 @@ export function registerImportCommand(program: Command): void {
     .description(
       'Import FHIR Bundles (.json: transaction, batch, collection or a single resource) and NDJSON files ' +
         '(.ndjson, one resource per line) from a file or folder. Resources that carry an id keep it, so ' +
-        'importing the same files again changes nothing. A transaction Bundle is stored whole or not at all.',
+        'importing the same files again changes nothing. A transaction Bundle is stored whole or not at all. ' +
+        'The exit code is 1 when anything was rejected.',
     )
     .argument('<path>', 'a file or a folder (read recursively)')
     .option('--json', 'print the report as JSON')
