@@ -299,6 +299,24 @@ describe('conditional entries and references in a transaction', () => {
     expect(await idsWith(value)).toEqual([(entries[0]!.resource as Patient).id]);
   });
 
+  it('answers GET search entries last, so they see the writes of their transaction', async () => {
+    const value = mrn();
+    const res = await fhir.post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'GET', url: `Patient?identifier=${SYSTEM}|${value}` } },
+        { resource: patient(value), request: { method: 'POST', url: 'Patient' } },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const [search, created] = (res.json() as Bundle).entry!;
+    expect(search!.response?.status).toBe('200 OK');
+    const found = search!.resource as Bundle;
+    expect(found.type).toBe('searchset');
+    expect(found.entry?.map((entry) => entry.resource?.id)).toEqual([(created!.resource as Patient).id]);
+  });
+
   it('points at the criteria when a conditional entry uses an unknown search parameter', async () => {
     const res = await fhir.post('', {
       resourceType: 'Bundle',
