@@ -29,6 +29,9 @@ export interface ParsedEntry {
   resource?: Resource;
   ifMatch?: string;
   ifNoneExist?: [string, string][];
+  /** GET of one resource: answer 304 when its current version is this ETag (or was not modified since). */
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
 }
 
 export type BundleKind = 'transaction' | 'batch';
@@ -161,6 +164,8 @@ function parseEntry(raw: unknown, index: number, baseUrl: string): ParsedEntry |
       ...(raw.resource ? { resource: structuredClone(raw.resource) as unknown as Resource } : {}),
     };
     if (typeof request.ifMatch === 'string') entry.ifMatch = request.ifMatch;
+    if (typeof request.ifNoneMatch === 'string') entry.ifNoneMatch = request.ifNoneMatch;
+    if (typeof request.ifModifiedSince === 'string') entry.ifModifiedSince = request.ifModifiedSince;
     if (typeof request.ifNoneExist === 'string') {
       const criteria = parseQuery(request.ifNoneExist.replace(/^[^?]*\?/, ''));
       if (!criteria.length) throw invalidAt('ifNoneExist needs search criteria', `${where}.request.ifNoneExist`);

@@ -329,3 +329,37 @@ describe('transaction: identities', () => {
     expect(Number(versions.rows[0]!.n)).toBe(1);
   });
 });
+
+describe('reads in a Bundle', () => {
+  it('answers 304 to a read whose ifNoneMatch or ifModifiedSince still holds', async () => {
+    await fhir.put('Patient/cached', { resourceType: 'Patient', id: 'cached' });
+    const res = await post({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        { request: { method: 'GET', url: 'Patient/cached', ifNoneMatch: 'W/"1"' } },
+        { request: { method: 'GET', url: 'Patient/cached', ifNoneMatch: 'W/"0"' } },
+        {
+          request: {
+            method: 'GET',
+            url: 'Patient/cached',
+            ifModifiedSince: new Date(Date.now() + 60_000).toUTCString(),
+          },
+        },
+        { request: { method: 'GET', url: 'Patient/cached', ifModifiedSince: 'Thu, 01 Jan 2015 00:00:00 GMT' } },
+        { request: { method: 'GET', url: 'Patient/cached/_history/1' } },
+      ],
+    });
+    const entries = (res.json() as Bundle).entry!;
+    expect(entries.map((entry) => entry.response?.status)).toEqual([
+      '304 Not Modified',
+      '200 OK',
+      '304 Not Modified',
+      '200 OK',
+      '200 OK',
+    ]);
+    expect(entries[0]!.resource).toBeUndefined();
+    expect((entries[1]!.resource as Patient).id).toBe('cached');
+    expect((entries[4]!.resource as Patient).meta?.versionId).toBe('1');
+  });
+});

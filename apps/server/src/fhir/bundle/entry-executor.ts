@@ -1,5 +1,5 @@
 import type { Binary, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { newId } from '../core/ids';
+import { newId, parseEtag } from '../core/ids';
 import { FhirError, fhirErrors, issue } from '../core/outcome';
 import { type FhirContext, parseStored } from '../core/repository';
 import type { SearchService } from '../fhir-services';
@@ -7,7 +7,7 @@ import { historyBundle, parseHistoryParams } from '../http/history';
 import { entryPath, type ParsedEntry, parseQuery, resourcePath } from './bundle-entry';
 import { errorAtEntry } from './bundle-outcome';
 import { type ConditionalDeps, findSingleMatch, lockCriteria, normaliseCriteria } from './conditional-writes';
-import { deletedEntry, type ResponseOptions, readEntry, writtenEntry } from './entry-response';
+import { deletedEntry, notModifiedEntry, type ResponseOptions, readEntry, writtenEntry } from './entry-response';
 import { collectConditionalReferences, parseConditionalReference, rewriteReferences } from './reference-rewrite';
 
 export interface ExecutorDeps extends ConditionalDeps {
@@ -264,6 +264,20 @@ async function write(
   return writtenEntry(patched, 200, options, `Patched ${type}/${id}`);
 }
 
+/** `ifNoneMatch` / `ifModifiedSince` of a read: the client's copy is still current. */
+function notModified(entry: ParsedEntry, resource: Resource): boolean {
+  const versionId = resource.meta?.versionId;
+  if (entry.ifNoneMatch !== undefined) {
+    return entry.ifNoneMatch.trim() === '*' || (versionId !== undefined && parseEtag(entry.ifNoneMatch) === versionId);
+  }
+  if (entry.ifModifiedSince !== undefined && resource.meta?.lastUpdated) {
+    const since = Date.parse(entry.ifModifiedSince);
+    // HTTP dates have whole seconds: compare at that precision.
+    return !Number.isNaN(since) && Math.floor(Date.parse(resource.meta.lastUpdated) / 1000) * 1000 <= since;
+  }
+  return false;
+}
+
 /** A PATCH entry carries its JSON Patch as a Binary (application/json-patch+json, base64 data). */
 function patchOperations(resource: Resource): unknown {
   if (resource.resourceType === 'Parameters') {
@@ -308,7 +322,10 @@ async function read(
     const stored = await deps.repository.vread(ctx, type, id, versionId);
     return readEntry(parseStored(stored), options, head);
   }
-  if (type && id) return readEntry(await deps.repository.read(ctx, type, id), options, head);
+  if (type && id) {
+    const resource = await deps.repository.read(ctx, type, id);
+    return notModified(entry, resource) ? notModifiedEntry(resource) : readEntry(resource, options, head);
+  }
   const bundle = await deps.search.search(
     ctx,
     { ...(type ? { resourceType: type } : {}), params, handling: 'lenient' },

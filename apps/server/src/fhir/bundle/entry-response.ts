@@ -51,6 +51,11 @@ export function readEntry(resource: Resource, options: ResponseOptions, head: bo
   return entry;
 }
 
+export function notModifiedEntry(resource: Resource): BundleEntry {
+  const versionId = resource.meta?.versionId;
+  return { response: { status: statusLine(304), ...(versionId ? { etag: weakEtag(versionId) } : {}) } };
+}
+
 export function deletedEntry(): BundleEntry {
   return { response: { status: statusLine(204) } };
 }
