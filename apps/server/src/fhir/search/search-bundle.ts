@@ -5,8 +5,9 @@ import type { SearchQuery } from './search-query';
 export interface PageResult {
   matches: Resource[];
   included: Resource[];
-  /** Cursor for the page after this one, when there is one. */
+  /** Cursors for the pages after and before this one, when there are such pages. */
   nextCursor?: string;
+  previousCursor?: string;
   total?: number;
   warnings: OperationOutcomeIssue[];
 }
@@ -48,6 +49,9 @@ export function searchsetBundle(
     },
   ];
   if (currentCursor) link.push({ relation: 'first', url: url(self, query.linkParams) });
+  if (page.previousCursor) {
+    link.push({ relation: 'previous', url: url(self, [...query.linkParams, ['_cursor', page.previousCursor]]) });
+  }
   if (page.nextCursor)
     link.push({ relation: 'next', url: url(self, [...query.linkParams, ['_cursor', page.nextCursor]]) });
   return {

@@ -54,6 +54,15 @@ describe('unknown and malformed parameters', () => {
       ['_total=lots', '_total'],
       ['subject.name=x', 'subject.name'],
       ['_has:Observation:nothing:code=x', '_has:Observation:nothing:code'],
+      [
+        `_sort=birthdate&_cursor=${Buffer.from(JSON.stringify(['not a date', 'Patient', 'x'])).toString('base64url')}`,
+        '_cursor',
+      ],
+      [`_cursor=${Buffer.from(JSON.stringify(['a', 'Patient', 'x'])).toString('base64url')}`, '_cursor'],
+      [
+        'general-practitioner.organization.partof.partof.partof.name=x',
+        'general-practitioner.organization.partof.partof.partof.name',
+      ],
     ]) {
       const res = await fhir.get(`Patient?${query}`, strict);
       expect(res.statusCode, query).toBe(400);

@@ -61,7 +61,7 @@ describe('paging', () => {
     const next = pages[0]!.link!.find((link) => link.relation === 'next')!.url!;
     expect(next).toContain('_cursor=');
     expect(next).not.toMatch(/_offset|_page/);
-    expect(pages[1]!.link!.map((link) => link.relation)).toEqual(['self', 'first', 'next']);
+    expect(pages[1]!.link!.map((link) => link.relation)).toEqual(['self', 'first', 'previous', 'next']);
     expect(pages[4]!.link!.find((link) => link.relation === 'next')).toBeUndefined();
   });
 
@@ -102,6 +102,24 @@ describe('paging', () => {
     const families = pages.flatMap((page) => (page.entry ?? []).map((entry) => entry.resource!.name![0]!.family));
     expect(families).toEqual(['Davis', 'Clark', 'Clark', 'Baker', 'Adams', 'Adams', 'Adams']);
     expect(new Set(ids).size).toBe(7);
+  });
+
+  it('walks back through previous links to the first page', async () => {
+    for (const query of ['Patient?active=true&_sort=family,-birthdate&_count=2', 'Patient?name=page&_count=4']) {
+      const forward = await walk(query);
+      const pages = [forward.pages.at(-1)!];
+      for (;;) {
+        const previous = pages[0]!.link?.find((link) => link.relation === 'previous')?.url;
+        if (!previous) break;
+        const res = await fhir.get(pathOf(previous));
+        pages.unshift(res.json() as Bundle<Patient>);
+        expect(pages.length).toBeLessThan(50);
+      }
+      const backIds = pages.flatMap((page) => (page.entry ?? []).map((entry) => entry.resource!.id!));
+      expect(backIds, query).toEqual(forward.ids);
+      expect(pages.length).toBe(forward.pages.length);
+      expect(forward.pages[0]!.link!.find((link) => link.relation === 'previous')).toBeUndefined();
+    }
   });
 
   it('sorts by _lastUpdated and _id', async () => {

@@ -143,7 +143,13 @@ export function parseCondition(types: string[], name: string, raw: string, fullN
   return { kind: 'match', param, modifier, values: values(param, fullName, raw) };
 }
 
+/** Chains deeper than this are refused: each level is another join. */
+const MAX_CHAIN_DEPTH = 4;
+
 function parseChain(types: string[], head: string, rest: string, raw: string, fullName: string): Condition {
+  if (fullName.split('.').length - 1 > MAX_CHAIN_DEPTH) {
+    throw new ParamProblem(fullName, `Chains may have at most ${MAX_CHAIN_DEPTH} levels`, 'too-costly');
+  }
   const [code = '', typeModifier] = head.split(':', 2) as [string, string | undefined];
   const param = resolveParam(types, code, fullName);
   if (param.type !== 'reference')
@@ -317,5 +323,33 @@ export function parseSearch(resourceType: string | undefined, params: [string, s
       }
     });
   }
+  if (query.cursor) {
+    const cursor = query.cursor;
+    query.cursor = undefined;
+    attempt(() => {
+      checkCursor(cursor.values, query.sort);
+      query.cursor = cursor;
+    });
+  }
   return { query, problems };
+}
+
+/** A cursor must fit the sort it was issued for; a crafted one is refused rather than sent to SQL. */
+function checkCursor(cursor: unknown[], sort: SortKey[]): void {
+  const refuse = () => new ParamProblem('_cursor', 'The _cursor parameter does not belong to this search');
+  if (cursor.length !== sort.length + 2 || typeof cursor.at(-1) !== 'string' || typeof cursor.at(-2) !== 'string') {
+    throw refuse();
+  }
+  sort.forEach((key, i) => {
+    const value = cursor[i];
+    if (value === null) return;
+    const type = key.code === '_lastUpdated' ? 'date' : key.code === '_id' ? 'token' : key.param?.type;
+    if (
+      type === 'date' &&
+      !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)$/.test(String(value))
+    ) {
+      throw refuse();
+    }
+    if ((type === 'number' || type === 'quantity') && !/^-?\d+(\.\d+)?$/.test(String(value))) throw refuse();
+  });
 }

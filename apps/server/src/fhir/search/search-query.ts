@@ -39,6 +39,12 @@ export type Condition =
   /** `_has:Observation:patient:code=x`: some `sourceType` resource refers here through `code` and matches `next`. */
   | { kind: 'has'; sourceType: string; referenceCode: string; next: Condition };
 
+export interface Cursor {
+  direction: 'after' | 'before';
+  /** The row's sort key values, then its type and id. */
+  values: unknown[];
+}
+
 export interface SortKey {
   /** `_id`, `_lastUpdated`, or a search parameter. */
   code: string;
@@ -63,8 +69,8 @@ export interface SearchQuery {
   conditions: Condition[];
   sort: SortKey[];
   count: number;
-  /** Sort key values and type/id of the last row of the previous page. */
-  cursor?: unknown[];
+  /** Where the page starts: strictly after (next pages) or before (previous pages) a row's sort key. */
+  cursor?: Cursor;
   total: TotalMode;
   summary?: SummaryMode;
   elements?: string[];

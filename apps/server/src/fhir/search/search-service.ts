@@ -39,7 +39,7 @@ export class FhirSearchService implements SearchService {
     const { query, problems } = parseSearch(request.resourceType, request.params);
     if (request.handling === 'strict') rejectProblems(problems);
     const warnings = problemIssues(problems, 'warning');
-    const currentCursor = request.params.find(([name]) => name === '_cursor')?.[1];
+    const currentCursor = query.cursor ? request.params.find(([name]) => name === '_cursor')?.[1] : undefined;
     return this.reading(ctx, async (db) => {
       if (query.summary === 'count') {
         const total = await this.total(db, ctx.tenantId, { ...query, total: 'accurate' }, 0, false);
@@ -52,14 +52,20 @@ export class FhirSearchService implements SearchService {
       }
       const { rows, hasMore, sortCount } = await this.page(db, ctx.tenantId, query);
       const matches = rows.map((row) => JSON.parse(row.content) as Resource);
+      const keyOf = (row: PageRow) => [
+        ...Array.from({ length: sortCount }, (_, i) => row[`s${i}`] ?? null),
+        row.resource_type,
+        row.id,
+      ];
+      const first = rows[0];
       const last = rows[rows.length - 1];
+      const backwards = query.cursor?.direction === 'before';
+      // Read forwards, `hasMore` means a next page; read backwards (a previous link), a page before this one.
       const nextCursor =
-        hasMore && last
-          ? encodeCursor([
-              ...Array.from({ length: sortCount }, (_, i) => last[`s${i}`] ?? null),
-              last.resource_type,
-              last.id,
-            ])
+        last && (backwards || hasMore) ? encodeCursor({ direction: 'after', values: keyOf(last) }) : undefined;
+      const previousCursor =
+        first && (backwards ? hasMore : Boolean(query.cursor))
+          ? encodeCursor({ direction: 'before', values: keyOf(first) })
           : undefined;
       const included = await loadIncluded(
         db,
@@ -76,6 +82,7 @@ export class FhirSearchService implements SearchService {
           included: included.map((version) => JSON.parse(version.content ?? '{}') as Resource),
           warnings,
           ...(nextCursor ? { nextCursor } : {}),
+          ...(previousCursor ? { previousCursor } : {}),
           ...(total !== undefined ? { total } : {}),
         },
         baseUrl,
@@ -107,7 +114,9 @@ export class FhirSearchService implements SearchService {
     const plan = selectSql(query, tenantId);
     const result = await db.query<PageRow>(plan.sql, plan.params);
     const hasMore = result.rows.length > query.count;
-    return { rows: result.rows.slice(0, query.count), hasMore, sortCount: plan.sortCount };
+    const rows = result.rows.slice(0, query.count);
+    if (query.cursor?.direction === 'before') rows.reverse();
+    return { rows, hasMore, sortCount: plan.sortCount };
   }
 
   /**

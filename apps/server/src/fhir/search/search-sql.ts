@@ -1,5 +1,5 @@
 import type { ParamDefinition } from './search-definitions';
-import type { Condition, SearchQuery, SearchValue, SortKey } from './search-query';
+import type { Condition, Cursor, SearchQuery, SearchValue, SortKey } from './search-query';
 import { type Columns, instantSql, SqlParams, tableColumns, valueSql } from './search-sql-values';
 
 /**
@@ -169,30 +169,36 @@ function tieDescending(query: SearchQuery): boolean {
   return query.sort[query.sort.length - 1]?.descending ?? false;
 }
 
-/** `_id` and `_lastUpdated` are never null, and leaving out NULLS LAST lets their indexes give the order. */
-function nullsClause(key: SortKey): string {
-  return key.param ? ' NULLS LAST' : '';
-}
-
-/** Rows strictly after the cursor in (sort keys..., type, id) order, NULLs last in either direction. */
-function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: unknown[], p: SqlParams): string {
-  const sortValues = cursor.slice(0, -2);
-  const [cursorType, cursorId] = cursor.slice(-2);
+/**
+ * Rows strictly after (or before) the cursor in (sort keys..., type, id) order, NULLs last in either
+ * direction: an OR of "equal on the keys so far and beyond on this one".
+ */
+function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: Cursor, p: SqlParams): string {
+  const before = cursor.direction === 'before';
+  const sortValues = cursor.values.slice(0, -2);
+  const [cursorType, cursorId] = cursor.values.slice(-2);
   const ors: string[] = [];
   const equal: string[] = [];
   sortExpressions.forEach((expression, i) => {
     const key = query.sort[i]!;
     const value = sortValues[i];
     if (value === null || value === undefined) {
+      // Nothing sorts after a missing value; everything with a value sorts before it.
+      if (before)
+        ors.push(equal.length ? `(${equal.join(' AND ')} AND ${expression} IS NOT NULL)` : `${expression} IS NOT NULL`);
       equal.push(`${expression} IS NULL`);
       return;
     }
     const typed = `${p.add(value)}::${sortCast(key)}`;
-    const after = `(${expression} ${key.descending ? '<' : '>'} ${typed} OR ${expression} IS NULL)`;
-    ors.push(equal.length ? `(${equal.join(' AND ')} AND ${after})` : after);
+    const operator = key.descending !== before ? '<' : '>';
+    const beyond = before
+      ? `${expression} ${operator} ${typed}`
+      : `(${expression} ${operator} ${typed} OR ${expression} IS NULL)`;
+    ors.push(equal.length ? `(${equal.join(' AND ')} AND ${beyond})` : beyond);
     equal.push(`${expression} = ${typed}`);
   });
-  const tie = `(r.resource_type, r.id) ${tieDescending(query) ? '<' : '>'} (${p.add(cursorType)}, ${p.add(cursorId)})`;
+  const tieOperator = tieDescending(query) !== before ? '<' : '>';
+  const tie = `(r.resource_type, r.id) ${tieOperator} (${p.add(cursorType)}, ${p.add(cursorId)})`;
   ors.push(equal.length ? `(${equal.join(' AND ')} AND ${tie})` : tie);
   return `(${ors.join(' OR ')})`;
 }
@@ -202,19 +208,18 @@ export function selectSql(query: SearchQuery, tenantId: string): SelectPlan {
   const p = new SqlParams();
   const where = whereClauses(query, tenantId, p);
   const sortExpressions = query.sort.map((key) => sortExpression(key, 'r', p));
-  if (query.cursor) {
-    if (query.cursor.length !== sortExpressions.length + 2) {
-      where.push('false');
-    } else {
-      where.push(keysetSql(sortExpressions, query, query.cursor, p));
-    }
-  }
-  const tie = tieDescending(query) ? ' DESC' : '';
+  if (query.cursor) where.push(keysetSql(sortExpressions, query, query.cursor, p));
+  // A previous page is read backwards from its cursor (every direction flipped), then put back in order.
+  const flip = query.cursor?.direction === 'before';
+  const direction = (descending: boolean) => (descending !== flip ? 'DESC' : 'ASC');
+  // `_id` and `_lastUpdated` are never null; leaving their NULLS clause out lets their indexes give the order.
+  const nulls = (key: SortKey) => (key.param ? (flip ? ' NULLS FIRST' : ' NULLS LAST') : '');
+  const tie = direction(tieDescending(query));
   // Ordering by the text form would sort numbers and dates wrongly, so order by the typed expression.
   const orderBy = [
-    ...query.sort.map((key, i) => `${sortExpressions[i]} ${key.descending ? 'DESC' : 'ASC'}${nullsClause(key)}`),
-    `r.resource_type${tie}`,
-    `r.id${tie}`,
+    ...query.sort.map((key, i) => `${sortExpressions[i]} ${direction(key.descending)}${nulls(key)}`),
+    `r.resource_type ${tie}`,
+    `r.id ${tie}`,
   ];
   const columns = sortExpressions.map((expression, i) => `${expression}::text AS s${i}`);
   const sql = `SELECT r.resource_type, r.id, r.content${columns.length ? `, ${columns.join(', ')}` : ''}
