@@ -105,6 +105,23 @@ describe('common parameters and system search', () => {
   });
 });
 
+describe('CapabilityStatement', () => {
+  it('lists the search parameters that work for each type', async () => {
+    const statement = (await fhir.get('metadata')).json() as {
+      rest: { resource: { type: string; searchParam?: { name: string; type: string }[] }[] }[];
+    };
+    const patient = statement.rest[0]!.resource.find((resource) => resource.type === 'Patient')!;
+    const names = patient.searchParam!.map((param) => param.name);
+    expect(names).toEqual(expect.arrayContaining(['_id', '_lastUpdated', '_tag', 'name', 'birthdate', 'identifier']));
+    expect(names).not.toContain('phonetic');
+    expect(names).not.toContain('_content');
+    const observation = statement.rest[0]!.resource.find((resource) => resource.type === 'Observation')!;
+    expect(observation.searchParam).toContainEqual(
+      expect.objectContaining({ name: 'code-value-quantity', type: 'composite' }),
+    );
+  });
+});
+
 describe('conditional create (findIds)', () => {
   it('finds the existing match and refuses unknown criteria', async () => {
     const existing = await fhir.post('Patient', { resourceType: 'Patient' }, { 'if-none-exist': 'family=other' });
