@@ -29,9 +29,25 @@ export async function lockCriteria(
   type: string,
   params: [string, string][],
 ): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-    `fhir-conditional|${tenantId}|${type}?${normaliseCriteria(params)}`,
-  ]);
+  await lockAllCriteria(tx, tenantId, [{ type, params }]);
+}
+
+function lockKey(tenantId: string, type: string, params: [string, string][]): string {
+  return `fhir-conditional|${tenantId}|${type}?${normaliseCriteria(params)}`;
+}
+
+/**
+ * Takes the locks of several criteria in one round trip, always in the same (sorted) order, so two
+ * transactions that need the same criteria cannot deadlock on them.
+ */
+export async function lockAllCriteria(
+  tx: Queryable,
+  tenantId: string,
+  list: { type: string; params: [string, string][] }[],
+): Promise<void> {
+  if (!list.length) return;
+  const keys = [...new Set(list.map(({ type, params }) => lockKey(tenantId, type, params)))].sort();
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k', [keys]);
 }
 
 /** At most one match, or 412: what conditional create, update and delete (single) accept. */

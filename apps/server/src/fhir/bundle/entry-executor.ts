@@ -6,7 +6,7 @@ import type { SearchService } from '../fhir-services';
 import { historyBundle, parseHistoryParams } from '../http/history';
 import { entryPath, type ParsedEntry, parseQuery, resourcePath } from './bundle-entry';
 import { errorAtEntry } from './bundle-outcome';
-import { type ConditionalDeps, findSingleMatch, lockCriteria, normaliseCriteria } from './conditional-writes';
+import { type ConditionalDeps, findSingleMatch, lockAllCriteria, normaliseCriteria } from './conditional-writes';
 import { deletedEntry, notModifiedEntry, type ResponseOptions, readEntry, writtenEntry } from './entry-response';
 import { collectConditionalReferences, parseConditionalReference, rewriteReferences } from './reference-rewrite';
 
@@ -90,7 +90,19 @@ export async function executeEntries(
     });
   }
 
-  // 2. Identities of everything written, and the placeholder → Type/id map.
+  // 2. Identities of everything written, and the placeholder → Type/id map. Conditional creates and updates
+  // first lock their criteria, all at once and in a fixed order.
+  await lockAllCriteria(
+    ctx.tx!,
+    ctx.tenantId,
+    sorted.flatMap((entry) => {
+      if (entry.method === 'POST' && entry.ifNoneExist)
+        return [{ type: entry.target.type!, params: entry.ifNoneExist }];
+      if (entry.method === 'PUT' && !entry.target.id)
+        return [{ type: entry.target.type!, params: entry.target.params }];
+      return [];
+    }),
+  );
   const identities = new Map<number, Identity>();
   const replacements = new Map<string, string>();
   const createdByCriteria = new Map<string, string>();
@@ -155,9 +167,10 @@ export async function executeEntries(
       responses.set(entry.index, writtenEntry(result.resource, status, options, message));
     });
   }
+  const written = new Set(bulk);
   for (const entry of sorted) {
     const identity = identities.get(entry.index);
-    if (!identity || bulk.includes(entry)) continue;
+    if (!identity || written.has(entry)) continue;
     await run(entry, () => write(deps, ctx, entry, identity, options));
   }
 
@@ -181,7 +194,6 @@ async function settleIdentity(
     const key = `${type}?${normaliseCriteria(entry.ifNoneExist)}`;
     const earlier = createdByCriteria.get(key);
     if (earlier) return { type, id: earlier, existing: true };
-    await lockCriteria(ctx.tx!, ctx.tenantId, type, entry.ifNoneExist);
     const match = await atPath(
       findSingleMatch(deps, ctx, type, entry.ifNoneExist, 'ifNoneExist'),
       `${entryPath(entry.index)}.request.ifNoneExist`,
@@ -201,7 +213,6 @@ async function settleIdentity(
     if (!match) throw fhirErrors.notFound(type, `?${normaliseCriteria(criteria)}`);
     return { type, id: match };
   }
-  await lockCriteria(ctx.tx!, ctx.tenantId, type, criteria);
   const match = await atPath(
     findSingleMatch(deps, ctx, type, criteria, 'The conditional update'),
     `${entryPath(entry.index)}.request.url`,

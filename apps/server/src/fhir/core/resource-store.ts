@@ -125,7 +125,10 @@ export async function writeVersion(
   return true;
 }
 
-/** Current rows of many resources, deleted ones included, locked until the transaction ends. */
+/**
+ * Current rows of many resources, deleted ones included, locked until the transaction ends, in key order so
+ * two bulk writes over the same resources wait for each other instead of deadlocking.
+ */
 export async function readCurrentForUpdate(
   db: Queryable,
   tenantId: string,
@@ -135,7 +138,7 @@ export async function readCurrentForUpdate(
   const result = await db.query<VersionRow>(
     `SELECT ${CURRENT_COLUMNS} FROM fhir_resource
      WHERE tenant_id = $1 AND (resource_type, id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-     FOR UPDATE`,
+     ORDER BY resource_type, id FOR UPDATE`,
     [tenantId, refs.map((ref) => ref.resourceType), refs.map((ref) => ref.id)],
   );
   return result.rows.map(toStored);
