@@ -347,4 +347,18 @@ describe('conditional entries and references in a transaction', () => {
     expect(statuses).toEqual(['200 OK', '200 OK', '200 OK', '200 OK', '200 OK', '201 Created']);
     expect(await idsWith(value)).toHaveLength(1);
   });
+
+  it('does not deadlock when simultaneous transactions name the same criteria in opposite orders', async () => {
+    const [x, y] = [mrn(), mrn()];
+    const create = (value: string) => ({
+      resource: patient(value),
+      request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${SYSTEM}|${value}` },
+    });
+    const forward = { resourceType: 'Bundle', type: 'transaction', entry: [create(x), create(y)] };
+    const backward = { resourceType: 'Bundle', type: 'transaction', entry: [create(y), create(x)] };
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => fhir.post('', i % 2 ? backward : forward)));
+    expect(answers.map((res) => res.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await idsWith(x)).toHaveLength(1);
+    expect(await idsWith(y)).toHaveLength(1);
+  });
 });
