@@ -33,7 +33,8 @@ async function forward(db: Queryable, tenantId: string, spec: IncludeSpec, from:
     }
     const result = await db.query<{ target_type: string; target_id: string }>(
       `SELECT DISTINCT target_type, target_id FROM fhir_sp_reference
-       WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = ANY($3::text[]) AND target_id IS NOT NULL${filter}`,
+       WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = ANY($3::text[]) AND target_id IS NOT NULL${filter}
+       LIMIT ${MAX_INCLUDED}`,
       params,
     );
     found.push(...result.rows.map((row) => ({ resourceType: row.target_type, id: row.target_id })));
@@ -58,7 +59,8 @@ async function reverse(db: Queryable, tenantId: string, spec: IncludeSpec, to: R
     }
     const result = await db.query<{ resource_type: string; resource_id: string }>(
       `SELECT DISTINCT resource_type, resource_id FROM fhir_sp_reference
-       WHERE tenant_id = $1 AND target_type = $2 AND target_id = ANY($3::text[])${filter}`,
+       WHERE tenant_id = $1 AND target_type = $2 AND target_id = ANY($3::text[])${filter}
+       LIMIT ${MAX_INCLUDED}`,
       params,
     );
     found.push(...result.rows.map((row) => ({ resourceType: row.resource_type, id: row.resource_id })));
@@ -77,8 +79,9 @@ export async function loadIncluded(
   matches: Ref[],
   includes: IncludeSpec[],
   revincludes: IncludeSpec[],
-): Promise<StoredVersion[]> {
-  if (!includes.length && !revincludes.length) return [];
+): Promise<{ resources: StoredVersion[]; truncated: boolean }> {
+  if (!includes.length && !revincludes.length) return { resources: [], truncated: false };
+  let truncated = false;
   const seen = new Set(matches.map(keyOf));
   const added: StoredVersion[] = [];
   let frontier: Ref[] = matches;
@@ -96,9 +99,12 @@ export async function loadIncluded(
       seen.add(key);
       return true;
     });
-    const stored = await readMany(db, tenantId, fresh.slice(0, MAX_INCLUDED - added.length));
+    const room = MAX_INCLUDED - added.length;
+    if (fresh.length > room || candidates.length >= MAX_INCLUDED) truncated = true;
+    const stored = await readMany(db, tenantId, fresh.slice(0, room));
     added.push(...stored);
     frontier = stored.map((version) => ({ resourceType: version.resourceType, id: version.id }));
   }
-  return added;
+  if (frontier.length && added.length >= MAX_INCLUDED) truncated = true;
+  return { resources: added, truncated };
 }

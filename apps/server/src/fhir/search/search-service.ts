@@ -1,10 +1,10 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Database, Queryable } from '../../platform/db';
-import { FhirError } from '../core/outcome';
+import { FhirError, issue } from '../core/outcome';
 import type { FhirContext } from '../core/repository';
 import type { SearchRequest, SearchService } from '../fhir-services';
 import { searchsetBundle } from './search-bundle';
-import { DEFAULT_TOTAL_LIMIT } from './search-constants';
+import { DEFAULT_TOTAL_LIMIT, MAX_INCLUDED } from './search-constants';
 import { paramsFor } from './search-definitions';
 import { loadIncluded } from './search-includes';
 import { encodeCursor } from './search-paging';
@@ -79,8 +79,18 @@ export class FhirSearchService implements SearchService {
         query,
         {
           matches,
-          included: included.map((version) => JSON.parse(version.content ?? '{}') as Resource),
-          warnings,
+          included: included.resources.map((version) => JSON.parse(version.content ?? '{}') as Resource),
+          warnings: included.truncated
+            ? [
+                ...warnings,
+                issue(
+                  'too-costly',
+                  `Only the first ${MAX_INCLUDED} included resources are returned`,
+                  undefined,
+                  'warning',
+                ),
+              ]
+            : warnings,
           ...(nextCursor ? { nextCursor } : {}),
           ...(previousCursor ? { previousCursor } : {}),
           ...(total !== undefined ? { total } : {}),
