@@ -8,7 +8,7 @@ const baseUrl = inject('meridianUrl');
 
 /** The error text Mantine links to a field through aria-describedby. */
 async function fieldError(page: Page, label: string): Promise<string> {
-  const field = page.getByLabel(label, { exact: true });
+  const field = page.getByRole('textbox', { name: label, exact: true });
   const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
   const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
   return texts.join(' ');
@@ -55,6 +55,7 @@ describe('patients', () => {
     expect(await page.getByLabel('Date of birth').getAttribute('aria-invalid')).toBe('true');
     expect(await fieldError(page, 'Family name')).toBe('');
     expect(new URL(page.url()).pathname).toBe('/patients/new');
+    expect(await page.getByRole('alert').first().textContent()).toContain('The record was not saved');
     await screenshot(page, 'register-patient-error');
 
     await page.getByLabel('Date of birth').fill('1984-07-19');
@@ -67,6 +68,7 @@ describe('patients', () => {
     expect(text).toContain('E2E-1001');
     expect(text).toContain('Female');
     await expect.poll(() => banner.textContent()).toContain('No known allergies');
+    expect(await page.getByText('now has a chart').isVisible()).toBe(true);
     expect(session.problems).toEqual([]);
   });
 
@@ -76,7 +78,7 @@ describe('patients', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
     // '/' focuses the search from anywhere.
     await page.locator('body').press('/');
-    const search = page.getByRole('combobox', { name: 'Search patients' });
+    const search = page.getByRole('searchbox', { name: 'Search patients' });
     await expect.poll(() => search.evaluate((element) => element === document.activeElement)).toBe(true);
 
     await search.fill('ravens');
@@ -105,7 +107,7 @@ describe('patients', () => {
     await page.goto(`/patients/${seeded.patientId}`);
     const banner = page.getByRole('region', { name: 'Patient banner' });
     await expect.poll(() => banner.textContent()).toContain('1 allergy: Penicillin');
-    expect(await banner.textContent()).toContain(`MRN${seeded.mrn}`);
+    expect(await banner.textContent()).toContain(`MRN ${seeded.mrn}`);
 
     const conditions = page.getByRole('table', { name: 'Conditions' });
     await expect.poll(() => conditions.textContent()).toContain('Type 2 diabetes mellitus');
@@ -126,6 +128,7 @@ describe('patients', () => {
     const rows = await observations.locator('tbody tr').allTextContents();
     expect(rows[0]).toContain('7.2 %');
     expect(rows[1]).toContain('8.1 %');
+    expect(rows[1]).toContain('High');
     await screenshot(page, 'patient-chart-observations');
 
     await page.getByRole('tab', { name: 'Medications' }).click();

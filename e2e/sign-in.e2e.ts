@@ -23,19 +23,19 @@ describe('signing in', () => {
     await expectAccessible(page, 'the sign-in page');
     await screenshot(page, 'sign-in');
 
-    await page.getByLabel('Email', { exact: true }).fill(USERS.clinician.email);
-    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(USERS.clinician.email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('Wrong email or password');
     expect(await alert.textContent()).toContain('Request id');
 
-    await page.getByLabel('Password', { exact: true }).fill(USERS.clinician.password);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(USERS.clinician.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Back where the person was going, with their account in the header.
     await expect.poll(() => new URL(page.url()).pathname).toBe('/patients');
     await expect
-      .poll(() => page.getByRole('button', { name: `Account: ${USERS.clinician.email}` }).isVisible())
+      .poll(() => page.getByRole('button', { name: `Account menu: ${USERS.clinician.email}` }).isVisible())
       .toBe(true);
     expect(problems).toEqual([]);
     await context.close();
@@ -44,8 +44,8 @@ describe('signing in', () => {
   it('asks for the authenticator code when the account has two-factor sign-in', async () => {
     const { page, context, problems } = await openPage(browser, baseUrl);
     await page.goto('/sign-in');
-    await page.getByLabel('Email', { exact: true }).fill(USERS.totp.email);
-    await page.getByLabel('Password', { exact: true }).fill(USERS.totp.password);
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(USERS.totp.email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(USERS.totp.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const code = page.getByLabel('Verification code');
     await expect.poll(() => code.isVisible()).toBe(true);
@@ -70,7 +70,7 @@ describe('signing in', () => {
   it('signs out and keeps the chart screens closed afterwards', async () => {
     const { page, context } = await openPage(browser, baseUrl);
     await signIn(page, USERS.clinician);
-    await page.getByRole('button', { name: `Account: ${USERS.clinician.email}` }).click();
+    await page.getByRole('button', { name: `Account menu: ${USERS.clinician.email}` }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
     await page.goto('/patients');

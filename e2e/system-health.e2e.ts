@@ -30,7 +30,9 @@ describe('system health and role-aware navigation', () => {
       .toBeGreaterThan(0);
     expect(await page.getByRole('group', { name: 'Uptime' }).textContent()).toMatch(/\d+ (s|min|h|d)/);
     expect(await page.getByRole('group', { name: 'Server errors (5xx)' }).textContent()).toContain('%');
-    await expect.poll(() => page.getByRole('table', { name: 'Busiest routes' }).textContent()).toContain('/fhir/R4');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Busiest routes' }).textContent())
+      .toContain('POST /auth/login');
     await expectAccessible(page, 'system health');
     await screenshot(page, 'system-health');
     expect(problems).toEqual([]);

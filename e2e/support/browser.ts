@@ -57,10 +57,11 @@ export async function openPage(browser: Browser, baseUrl: string): Promise<TestP
 
 export async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.goto('/sign-in');
-  await page.getByLabel('Email', { exact: true }).fill(user.email);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(user.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => new URL(page.url()).pathname).not.toBe('/sign-in');
+  // Also used from hooks, where expect.poll is not available.
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
 }
 
 /** axe-core in the page; serious and critical violations fail the test with what and where. */
@@ -74,7 +75,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
-      targets: violation.nodes.slice(0, 5).map((node: any) => node.target.join(' ')),
+      targets: violation.nodes.slice(0, 5).map((node: any) => `${node.target.join(' ')}: ${node.html.slice(0, 160)}`),
     }));
   });
   const serious = violations.filter((violation: { impact: string }) =>

@@ -14,7 +14,7 @@ const LOINC = 'http://loinc.org';
 /** A patient with a little history: a condition, an allergy, a medication, two lab results, a visit. */
 export async function seedPatientWithHistory(baseUrl: string, token: string) {
   const fhir = fhirAs(baseUrl, token);
-  const mrn = `MRN-${Math.floor(100000 + Math.random() * 899999)}`;
+  const mrn = String(Math.floor(1_000_000 + Math.random() * 8_999_999));
   const patient = await fhir.create<Patient>({
     resourceType: 'Patient',
     name: [{ use: 'official', family: 'Ravensworth', given: ['Theodora', 'Jane'] }],
@@ -86,6 +86,21 @@ export async function seedPatientWithHistory(baseUrl: string, token: string) {
       encounter: { reference: `Encounter/${encounter.id}` },
       effectiveDateTime: date,
       valueQuantity: { value, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+      ...(value > 8
+        ? {
+            interpretation: [
+              {
+                coding: [
+                  {
+                    system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+                    code: 'H',
+                    display: 'High',
+                  },
+                ],
+              },
+            ],
+          }
+        : {}),
     });
   }
   return { patientId: patient.id!, mrn };

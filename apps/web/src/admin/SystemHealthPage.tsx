@@ -75,7 +75,7 @@ function SystemHealth() {
             label="Status"
             value={
               readiness.data ? (
-                <Badge size="lg" color={readiness.data.ready ? 'green.8' : 'red.8'} variant="filled">
+                <Badge size="lg" color={readiness.data.ready ? 'teal.9' : 'red.9'} variant="filled">
                   {readiness.data.ready ? 'Ready' : 'Unavailable'}
                 </Badge>
               ) : (
@@ -107,7 +107,7 @@ function SystemHealth() {
           <Stat
             label="Server errors (5xx)"
             value={summary ? formatPercent(summary.serverErrorRate) : '—'}
-            tone={summary && summary.serverErrors > 0 ? 'red.8' : undefined}
+            tone={summary && summary.serverErrors > 0 ? 'red.9' : undefined}
             detail={summary ? `${summary.serverErrors.toLocaleString('en')} requests` : undefined}
           />
           <Stat
@@ -153,12 +153,12 @@ function SystemHealth() {
                     <Table.Tr key={`${route.method} ${route.route}`}>
                       <Table.Td>
                         <Text span ff="monospace" size="sm">
-                          {route.method} {route.route}
+                          {route.method} {route.route === '/*' ? '/* (web app pages and files)' : route.route}
                         </Text>
                       </Table.Td>
                       <Table.Td ta="right">{route.requests.toLocaleString('en')}</Table.Td>
                       <Table.Td ta="right">{route.clientErrors.toLocaleString('en')}</Table.Td>
-                      <Table.Td ta="right" c={route.serverErrors ? 'red.8' : undefined}>
+                      <Table.Td ta="right" c={route.serverErrors ? 'red.9' : undefined}>
                         {route.serverErrors.toLocaleString('en')}
                       </Table.Td>
                       <Table.Td ta="right">{ms(route.meanMs)}</Table.Td>

@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Menu, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconCheck, IconChevronDown, IconLogout } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/roles';
@@ -28,9 +28,11 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" width={260} shadow="md" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${user.displayName}`}>
-          <Group gap={8} wrap="nowrap">
-            <Avatar color="meridian" radius="xl" size={36}>
+        {/* Named by its own text (WCAG 2.5.3); the hidden words keep a name when the text is hidden on small screens. */}
+        <UnstyledButton>
+          <VisuallyHidden>Account menu: {user.displayName}</VisuallyHidden>
+          <Group gap={8} wrap="nowrap" aria-hidden>
+            <Avatar color="meridian" radius="xl" size={36} aria-hidden>
               {initials(user.displayName)}
             </Avatar>
             <Stack gap={0} visibleFrom="lg">

@@ -19,7 +19,7 @@ function AllergySummary({ patientId }: { patientId: string }) {
   if (search.isPending) return <Skeleton height={24} width={120} radius="xl" aria-label="Loading allergies" />;
   if (search.isError) {
     return (
-      <Badge color="gray.7" variant="outline" tt="none">
+      <Badge color="gray.7" variant="outline" size="lg" tt="none">
         Allergies unavailable
       </Badge>
     );
@@ -27,7 +27,7 @@ function AllergySummary({ patientId }: { patientId: string }) {
   const current = (search.data.resources as AllergyIntolerance[]).filter(isCurrent);
   if (!current.length) {
     return (
-      <Badge color="gray.7" variant="outline" tt="none">
+      <Badge color="gray.7" variant="outline" size="lg" tt="none">
         No known allergies
       </Badge>
     );
@@ -35,7 +35,13 @@ function AllergySummary({ patientId }: { patientId: string }) {
   const names = current.map((allergy) => codeText(allergy.code)).filter(Boolean);
   return (
     <Tooltip label={names.join(', ') || 'Allergies recorded'} withArrow>
-      <Badge color="red.8" variant="filled" tt="none" leftSection={<IconAlertTriangle size={14} aria-hidden />}>
+      <Badge
+        color="red.9"
+        variant="filled"
+        size="lg"
+        tt="none"
+        leftSection={<IconAlertTriangle size={16} aria-hidden />}
+      >
         {current.length} {current.length === 1 ? 'allergy' : 'allergies'}
         {names.length ? `: ${names.slice(0, 2).join(', ')}${names.length > 2 ? '…' : ''}` : ''}
       </Badge>

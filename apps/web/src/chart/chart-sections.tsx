@@ -32,21 +32,21 @@ export interface ChartSection<T extends Resource = Resource> {
 }
 
 const STATUS_COLORS: Record<string, string> = {
-  active: 'red.8',
-  recurrence: 'red.8',
-  relapse: 'red.8',
+  active: 'red.9',
+  recurrence: 'red.9',
+  relapse: 'red.9',
   'in-progress': 'blue.8',
   arrived: 'blue.8',
   completed: 'gray.7',
   finished: 'gray.7',
   final: 'gray.7',
-  resolved: 'green.8',
-  remission: 'green.8',
+  resolved: 'teal.9',
+  remission: 'teal.9',
   inactive: 'gray.7',
   stopped: 'gray.7',
   cancelled: 'gray.7',
   'entered-in-error': 'gray.7',
-  high: 'red.8',
+  high: 'red.9',
   low: 'gray.7',
 };
 

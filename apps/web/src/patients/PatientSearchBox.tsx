@@ -62,6 +62,7 @@ export function PatientSearchBox() {
         <TextInput
           ref={inputRef}
           type="search"
+          aria-autocomplete="list"
           aria-label="Search patients"
           placeholder="Search patients: name, MRN or birth date"
           leftSection={<IconSearch size={16} aria-hidden />}
@@ -92,7 +93,7 @@ export function PatientSearchBox() {
         <Combobox.Options aria-label="Matching patients">
           {status ? (
             <Combobox.Empty>
-              <Text size="sm" c={search.isError ? 'red.8' : 'dimmed'} ta="left" py={4}>
+              <Text size="sm" c={search.isError ? 'red.9' : 'dimmed'} ta="left" py={4}>
                 {status}
               </Text>
             </Combobox.Empty>

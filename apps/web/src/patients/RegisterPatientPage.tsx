@@ -254,6 +254,11 @@ function RegisterPatientForm() {
               </Stack>
             </Alert>
           )}
+          {create.isError && Object.keys(form.errors).length > 0 && (
+            <Alert color="red" variant="light" title="The record was not saved" role="alert">
+              <Text size="sm">Correct the fields marked in red, then register again.</Text>
+            </Alert>
+          )}
           {general.length > 0 && (
             <Alert color="red" variant="light" title="The record was not saved" role="alert">
               <List size="sm">
