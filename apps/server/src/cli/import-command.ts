@@ -71,6 +71,9 @@ export function registerImportCommand(program: Command): void {
     });
 }
 
+/** A terminal shows the first rejections; --json carries every one. */
+const SHOWN_REJECTIONS = 50;
+
 function where(rejection: Rejection): string {
   const position =
     rejection.line !== undefined
@@ -96,7 +99,7 @@ function printReport(report: ImportReport, mode: string): void {
   if (!report.rejected.length) return;
   out();
   out(`Rejected ${report.rejected.length}:`);
-  for (const rejection of report.rejected) {
+  for (const rejection of report.rejected.slice(0, SHOWN_REJECTIONS)) {
     const path = rejection.expression?.length ? ` [${rejection.expression.join(', ')}]` : '';
     const status = rejection.status ? ` (${rejection.status})` : '';
     out(`  ${where(rejection)}${status}: ${rejection.diagnostics}${path}`);
@@ -104,4 +107,6 @@ function printReport(report: ImportReport, mode: string): void {
       out(`    the transaction was refused as a whole: none of its ${rejection.bundleEntries} entries were stored`);
     }
   }
+  const hidden = report.rejected.length - SHOWN_REJECTIONS;
+  if (hidden > 0) out(`  ... and ${hidden} more (--json lists them all)`);
 }
