@@ -48,6 +48,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // The libraries' chunk is ~670 kB raw, ~205 kB gzipped: inside the 500 kB gzipped budget for first load.
+    chunkSizeWarningLimit: 700,
     rolldownOptions: {
       output: {
         // Libraries change less often than screens: a separate chunk stays cached across releases.

@@ -88,6 +88,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Let transitions and the last network answers settle so the picture shows the finished screen.
   await page.waitForLoadState('networkidle');
+  // No hover highlight left where the last click happened.
+  await page.mouse.move(0, 0);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
