@@ -130,15 +130,8 @@ export function parseCondition(types: string[], name: string, raw: string, fullN
     };
   }
   if (modifier === 'text' || modifier === 'contains' || modifier === 'exact') {
-    return {
-      kind: 'match',
-      param,
-      modifier,
-      values: raw
-        .split(',')
-        .filter(Boolean)
-        .map((text) => ({ type: 'string', text })),
-    };
+    // These compare text whatever the parameter's type, with the usual comma and escape rules.
+    return { kind: 'match', param, modifier, values: parseValues('string', raw) };
   }
   return { kind: 'match', param, modifier, values: values(param, fullName, raw) };
 }
