@@ -72,6 +72,22 @@ describe('patients', () => {
     expect(session.problems).toEqual([]);
   });
 
+  it('warns before registering a patient who is already on file, and links to their chart', async () => {
+    const { page } = session;
+    await page.goto('/patients/new');
+    await page.getByLabel('Family name').fill('Ravensworth');
+    await page.getByLabel('Given names').fill('Theodora');
+    await page.getByLabel('Date of birth').fill('1957-04-03');
+    await page.getByRole('radio', { name: 'Female' }).check();
+    await page.getByRole('button', { name: 'Register patient' }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'This patient may already be registered' });
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/patients/new');
+    await screenshot(page, 'register-patient-duplicate');
+    await warning.getByRole('link', { name: 'RAVENSWORTH, Theodora Jane' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/patients/${seeded.patientId}`);
+  });
+
   it('finds a patient with the type-ahead, by name and by MRN, and opens the chart from the keyboard', async () => {
     const { page } = session;
     await page.goto('/');

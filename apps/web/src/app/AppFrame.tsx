@@ -90,6 +90,8 @@ export function AppFrame() {
                     label={item.label}
                     leftSection={ICONS[item.to]}
                     active={active === item.to}
+                    // The frame decides which item is current; the router's own prefix matching would light two.
+                    activeOptions={{ exact: true }}
                     aria-current={active === item.to ? 'page' : undefined}
                     variant="light"
                     style={{ borderRadius: 'var(--mantine-radius-md)' }}

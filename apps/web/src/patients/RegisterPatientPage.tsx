@@ -5,7 +5,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type ApiIssue, isApiError } from '../api/api-error';
 import { useFhir } from '../api/useApi';
 import { SCREEN_ROLES } from '../app/navigation';
@@ -52,6 +52,13 @@ function RegisterPatientForm() {
   const [general, setGeneral] = useState<ApiIssue[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [duplicates, setDuplicates] = useState<Patient[]>();
+  const duplicateAlert = useRef<HTMLDivElement>(null);
+  // The warning sits by the buttons, below the fold on small screens: bring it into view and to the reader.
+  useEffect(() => {
+    if (!duplicates) return;
+    duplicateAlert.current?.scrollIntoView({ block: 'center' });
+    duplicateAlert.current?.focus();
+  }, [duplicates]);
   const form = useForm<PatientFormValues>({
     mode: 'controlled',
     initialValues: EMPTY_PATIENT_FORM,
@@ -220,6 +227,8 @@ function RegisterPatientForm() {
 
           {duplicates && (
             <Alert
+              ref={duplicateAlert}
+              tabIndex={-1}
               color="orange"
               variant="light"
               title="This patient may already be registered"

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/test-app';
@@ -27,6 +28,7 @@ describe('the web application at /', () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), INDEX);
     writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log("app")');
+    writeFileSync(join(root, 'assets', 'index-abc123.js.gz'), gzipSync('console.log("app")'));
     writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
     app = await appServing(root);
   });
@@ -65,6 +67,18 @@ describe('the web application at /', () => {
     const icon = await app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(icon.statusCode).toBe(200);
     expect(icon.headers['cache-control']).toBe('public, max-age=3600');
+  });
+
+  it('sends the precompressed copy to browsers that accept it', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/assets/index-abc123.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(gunzipSync(response.rawPayload).toString()).toBe('console.log("app")');
   });
 
   it('answers 404 for a missing file instead of the app', async () => {
