@@ -9,12 +9,6 @@ ALTER TABLE fhir_sp_token ADD COLUMN of_type text;
 CREATE INDEX fhir_sp_token_of_type ON fhir_sp_token (tenant_id, resource_type, code, of_type, value)
   WHERE of_type IS NOT NULL;
 
--- `:exact` on strings compares the value as written.
-CREATE INDEX fhir_sp_string_exact ON fhir_sp_string (tenant_id, resource_type, code, exact);
-
 -- References to URLs outside this server (canonicals, other servers, urn:uuid).
 CREATE INDEX fhir_sp_reference_url ON fhir_sp_reference (tenant_id, resource_type, code, url)
   WHERE url IS NOT NULL;
-
--- Date searches bounded from below (gt, ge, sa) read the high end first.
-CREATE INDEX fhir_sp_date_high ON fhir_sp_date (tenant_id, resource_type, code, high);

@@ -185,7 +185,9 @@ export function valueSql(
 ): string {
   switch (value.type) {
     case 'string':
-      if (modifier === 'exact') return `${c.exact} = ${p.add(value.text)}`;
+      // The folded value leads to the row through its index; the exact text then decides.
+      if (modifier === 'exact')
+        return `(${c.value} = ${p.add(foldString(value.text))} AND ${c.exact} = ${p.add(value.text)})`;
       if (modifier === 'text') return `${c.display} LIKE ${p.add(`%${escapeLike(foldString(value.text))}%`)}`;
       if (modifier === 'contains') return `${c.value} LIKE ${p.add(`%${escapeLike(foldString(value.text))}%`)}`;
       return startsWithSql(c.value, foldString(value.text), p);
