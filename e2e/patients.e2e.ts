@@ -151,6 +151,14 @@ describe('patients', () => {
     await expect
       .poll(() => page.getByRole('table', { name: 'Medications' }).textContent())
       .toContain('Metformin 500 mg');
+    // On a phone the navigation folds away and the search moves behind an icon.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('tab', { name: 'Conditions' }).click();
+    expect(await page.getByRole('button', { name: 'Open navigation' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Search patients' }).isVisible()).toBe(true);
+    await screenshot(page, 'patient-chart-phone');
+    await page.setViewportSize({ width: 1360, height: 860 });
+
     await page.getByRole('tab', { name: 'Immunizations' }).click();
     await expect.poll(() => page.getByText('No immunizations recorded').isVisible()).toBe(true);
     expect(session.problems).toEqual([]);

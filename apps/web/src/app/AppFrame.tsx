@@ -1,6 +1,18 @@
-import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  AppShell,
+  Badge,
+  Box,
+  Burger,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconActivityHeartbeat, IconHome, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconActivityHeartbeat, IconHome, IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useAuth } from '../auth/useAuth';
@@ -64,6 +76,17 @@ export function AppFrame() {
             <PatientSearchBox />
           </Box>
           <Group gap="sm" wrap="nowrap">
+            {/* Phones have no room for the search box: the results page has its own. */}
+            <ActionIcon
+              component={Link}
+              to="/patients"
+              hiddenFrom="xs"
+              variant="subtle"
+              size="lg"
+              aria-label="Search patients"
+            >
+              <IconSearch size={20} aria-hidden />
+            </ActionIcon>
             {session.mode === 'development' && (
               <Badge color="orange.9" variant="outline" visibleFrom="md" title="This server has no sign-in yet">
                 Development user
