@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config';
-import { withFhirSignIn } from './import-auth';
+import { forTenant } from './import-auth';
 import { type ImportReport, runImport } from './import-runner';
 import type { Rejection } from './import-sources';
 import { connectToServer } from './server-connection';
@@ -36,7 +36,7 @@ export function registerImportCommand(program: Command): void {
       }
       // The first-start admin password belongs to whoever starts the server, not in an import's output.
       const config = { ...loadConfig(), bootstrapAdmin: false };
-      const connection = await withFhirSignIn(await connectToServer(config), config.defaultTenant);
+      const connection = forTenant(await connectToServer(config), config.defaultTenant);
       const bar = process.stderr.isTTY
         ? new SingleBar(
             {

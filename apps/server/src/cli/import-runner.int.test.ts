@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Bundle, Encounter, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fhirClient, type TestApp } from '../../test/test-app';
-import { withFhirSignIn } from './import-auth';
+import { forTenant } from './import-auth';
 import { type ImportReport, runImport } from './import-runner';
 import type { ServerConnection } from './server-connection';
 
@@ -49,7 +49,7 @@ function connectionTo(target: TestApp): ServerConnection {
 }
 
 async function importPath(path: string, batchSize = 50): Promise<ImportReport> {
-  return runImport(await withFhirSignIn(connectionTo(app), app.tenantId), path, { batchSize });
+  return runImport(forTenant(connectionTo(app), app.tenantId), path, { batchSize });
 }
 
 async function countStored(type?: string): Promise<number> {

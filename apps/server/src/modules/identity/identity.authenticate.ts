@@ -26,8 +26,38 @@ export function checkCsrf(request: FastifyRequest): void {
   if (!cookie || typeof header !== 'string' || !sameSecret(cookie, header)) throw identityErrors.csrf();
 }
 
-async function resolvePrincipal(request: FastifyRequest, identity: IdentityService): Promise<Principal | undefined> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The `meridian` CLI on the server machine (it holds the local admin token from DATA_DIR/server.json)
+ * acts as the system for the tenant it names in X-Meridian-Tenant, or the default tenant.
+ */
+function localCliPrincipal(request: FastifyRequest, defaultTenant: string): Principal {
+  const asked = request.headers['x-meridian-tenant'];
+  const tenantId = typeof asked === 'string' && UUID.test(asked) ? asked.toLowerCase() : defaultTenant;
+  return {
+    kind: 'client',
+    subject: 'meridian-cli',
+    clientId: 'meridian-cli',
+    tenantId,
+    roles: ['system'],
+    scopes: ['system/*.*'],
+    sessionId: 'local-cli',
+    via: 'bearer',
+  };
+}
+
+interface AuthenticationDeps {
+  identity: IdentityService;
+  config: Pick<Config, 'authRequired' | 'defaultTenant'>;
+  localAdminToken: () => string | undefined;
+}
+
+async function resolvePrincipal(request: FastifyRequest, deps: AuthenticationDeps): Promise<Principal | undefined> {
+  const { identity } = deps;
   const bearer = bearerOf(request);
+  const local = deps.localAdminToken();
+  if (bearer && local && sameSecret(bearer, local)) return localCliPrincipal(request, deps.config.defaultTenant);
   if (bearer) return identity.authenticate(bearer, 'bearer');
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (cookie) return identity.authenticate(cookie, 'cookie');
@@ -45,10 +75,7 @@ function fail(request: FastifyRequest, reply: FastifyReply, error: AppError): ne
  * 'local-admin', guarded by its own token) needs a principal. With a principal, the request's tenant is
  * the token's, whatever headers say.
  */
-export function registerAuthentication(
-  app: FastifyInstance,
-  deps: { identity: IdentityService; config: Pick<Config, 'authRequired'> },
-): void {
+export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
@@ -57,7 +84,7 @@ export function registerAuthentication(
     if (rule === 'local-admin') return;
     let principal: Principal | undefined;
     try {
-      principal = await resolvePrincipal(request, deps.identity);
+      principal = await resolvePrincipal(request, deps);
     } catch (error) {
       // A stale cookie or token must not lock anyone out of public pages such as sign-in.
       if (rule === 'public') return;

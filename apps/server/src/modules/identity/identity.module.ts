@@ -45,7 +45,7 @@ export async function registerIdentityModule(
   await keys.start();
   const identity = new IdentityService({ db, config, audit: options.audit, keys, box, now });
 
-  registerAuthentication(app, { identity, config });
+  registerAuthentication(app, { identity, config, localAdminToken: options.localAdminToken });
   registerIdentityRoutes(app, identity, {
     secure: publicBaseUrl(config).startsWith('https:'),
     accessTtlSeconds: config.accessTokenTtlSeconds,
@@ -91,5 +91,6 @@ function printFirstAdmin(admin: { email: string; password: string }): void {
     '  This password is shown only now and must be changed at first sign-in.',
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // stderr: a command's stdout stays clean for --json.
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
