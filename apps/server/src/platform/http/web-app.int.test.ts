@@ -53,10 +53,16 @@ describe('the web application at /', () => {
       '/patients/9b1c5a3e-1d2f-4c1a-9d6e-0f3b2a1c4d5e?tab=allergies',
       '/console/system-health',
     ]) {
-      const response = await app.inject({ method: 'GET', url });
+      const response = await app.inject({ method: 'GET', url, headers: { accept: 'text/html,*/*;q=0.8' } });
       expect(response.statusCode, url).toBe(200);
       expect(response.body, url).toBe(INDEX);
     }
+  });
+
+  it('answers a 404 problem, not the app, to an API client asking for a page address', async () => {
+    const response = await app.inject({ method: 'GET', url: '/patients', headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
   });
 
   it('serves hashed assets with a long cache and other files with a short one', async () => {

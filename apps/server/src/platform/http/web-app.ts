@@ -76,6 +76,10 @@ function fileFor(root: string, path: string): string | undefined {
   }
 }
 
+function acceptsHtml(request: FastifyRequest): boolean {
+  return /\btext\/html\b/.test(request.headers.accept ?? '');
+}
+
 function sendIndex(reply: FastifyReply, root: string) {
   return reply
     .header('cache-control', 'no-cache')
@@ -108,7 +112,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
           .send(NOT_BUILT_PAGE);
       }
       const file = path === '/' ? undefined : fileFor(root, path);
-      if (file === 'index.html') return sendIndex(reply, root);
+      if (path === '/' || file === 'index.html') return sendIndex(reply, root);
       if (file) {
         const hashed = file.startsWith(`assets${sep}`);
         return reply
@@ -116,8 +120,9 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
           .header('x-content-type-options', 'nosniff')
           .sendFile(file, root, { cacheControl: false });
       }
-      // A missing script or image is a 404; only page addresses fall back to the app.
-      if (extname(path)) return reply.callNotFound();
+      // A missing script or image is a 404; only page addresses asked for by a browser fall back to the
+      // app. An API client that mistypes a URL gets a 404 problem body, not a page of HTML.
+      if (extname(path) || !acceptsHtml(request)) return reply.callNotFound();
       return sendIndex(reply, root);
     };
 
