@@ -8,8 +8,5 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores: a few files at a time keeps PGlite instances from starving each other.
-    maxWorkers: 2,
-    fileParallelism: true,
   },
 });
