@@ -105,6 +105,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       const path = request.url.split('?')[0] ?? '/';
       if (isServerPath(path)) return reply.callNotFound();
       if (!existsSync(join(root, 'index.html'))) {
+        if (path !== '/' && !acceptsHtml(request)) return reply.callNotFound();
         return reply
           .code(503)
           .type('text/html; charset=utf-8')
