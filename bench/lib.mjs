@@ -1,12 +1,19 @@
 // Shared pieces of the load benchmarks: start a server, seed it, run autocannon, summarise.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+
+let authorization = '';
+
+/** Headers every bench request carries. */
+export function authHeaders() {
+  return { authorization };
+}
 
 const BIN = join(import.meta.dirname, '..', 'apps', 'server', 'bin', 'meridian.mjs');
 
@@ -55,6 +62,9 @@ export async function startServer(engine, postgresUrl) {
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // The bench acts as the local `meridian` CLI would: the server's local token, system access to one tenant.
+  const { token } = JSON.parse(readFileSync(join(env.DATA_DIR, 'server.json'), 'utf8'));
+  authorization = `Bearer ${token}`;
   return {
     url,
     async stop() {
@@ -67,7 +77,12 @@ export async function startServer(engine, postgresUrl) {
 
 /** Runs autocannon for `seconds` at `connections` and returns the figures that go in RESULTS.md. */
 export async function load(name, options) {
-  const result = await autocannon({ connections: 16, duration: 10, ...options });
+  const result = await autocannon({
+    connections: 16,
+    duration: 10,
+    ...options,
+    headers: { ...authHeaders(), ...(options.headers ?? {}) },
+  });
   const summary = {
     name,
     requestsPerSecond: Math.round(result.requests.average),
@@ -83,7 +98,7 @@ export async function load(name, options) {
 export async function postJson(url, body) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+    headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal', ...authHeaders() },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);

@@ -2,7 +2,7 @@
 // Starts a real server per engine, seeds it through the FHIR API and measures with autocannon at concurrency 16.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ingest, load, OBSERVATION_CODES, observation, patient, postJson, startServer } from './lib.mjs';
+import { authHeaders, ingest, load, OBSERVATION_CODES, observation, patient, postJson, startServer } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +37,7 @@ for (const engine of engines) {
     const ids = [];
     let next = `${fhir}/Patient?_count=1000&_elements=id&_total=none`;
     while (next && ids.length < 5000) {
-      const page = await (await fetch(next)).json();
+      const page = await (await fetch(next, { headers: authHeaders() })).json();
       for (const entry of page.entry ?? []) ids.push(entry.resource.id);
       next = page.link?.find((link) => link.relation === 'next')?.url;
     }

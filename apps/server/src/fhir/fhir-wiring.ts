@@ -1,4 +1,4 @@
-import type { Database } from '../platform/db';
+import { type Database, StatisticsKeeper } from '../platform/db';
 import { createBundleService } from './bundle';
 import { FhirRepository } from './core/repository';
 import type { FhirServices } from './fhir-services';
@@ -8,6 +8,38 @@ import { metaAddOperation, metaDeleteOperation, metaOperation } from './operatio
 import { OperationRegistry } from './operations/operation-registry';
 import { validateOperation } from './operations/validate.operation';
 import { FhirSearchService, searchIndexWriter } from './search';
+import type { SearchIndexWriter } from './search/search-index';
+
+/** The tables search plans read; their statistics are kept fresh by the StatisticsKeeper. */
+export const FHIR_TABLES = [
+  'fhir_resource',
+  'fhir_sp_string',
+  'fhir_sp_token',
+  'fhir_sp_reference',
+  'fhir_sp_date',
+  'fhir_sp_number',
+  'fhir_sp_quantity',
+  'fhir_sp_uri',
+  'fhir_sp_composite',
+];
+
+/** The index writer, counting writes for the statistics keeper (every resource write passes through it). */
+function countingIndexWriter(inner: SearchIndexWriter, statistics: StatisticsKeeper): SearchIndexWriter {
+  return {
+    async write(db, tenantId, resourceType, id, resource) {
+      await inner.write(db, tenantId, resourceType, id, resource);
+      statistics.noteWrites(1);
+    },
+    ...(inner.writeMany
+      ? {
+          async writeMany(db, tenantId, resources) {
+            await inner.writeMany!(db, tenantId, resources);
+            statistics.noteWrites(resources.length);
+          },
+        }
+      : {}),
+  };
+}
 
 export interface FhirWiringOptions {
   db: Database;
@@ -18,12 +50,14 @@ export interface FhirWiringOptions {
 
 /** Builds the FHIR engine's services and wires them to each other. */
 export function createFhirServices(options: FhirWiringOptions): FhirServices {
+  const statistics = new StatisticsKeeper({ db: options.db, tables: FHIR_TABLES });
   const repository = new FhirRepository({
     db: options.db,
-    index: searchIndexWriter,
+    index: countingIndexWriter(searchIndexWriter, statistics),
     ...(options.now ? { now: options.now } : {}),
   });
   const operations = new OperationRegistry();
+  operations.addBackground({ start: async () => statistics.start(), stop: () => statistics.stop() });
   operations.register(validateOperation);
   operations.register(metaOperation).register(metaAddOperation).register(metaDeleteOperation);
   operations.register(everythingOperation);

@@ -4,3 +4,4 @@ export { loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationReport, m
 export { openDatabase, openMigratedDatabase } from './open';
 export { createPgliteDatabase, type PgliteDatabase, type PgliteOptions } from './pglite';
 export { createPostgresDatabase, type PostgresOptions } from './postgres';
+export { StatisticsKeeper, type StatisticsKeeperOptions } from './statistics-keeper';
