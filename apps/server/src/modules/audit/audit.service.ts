@@ -81,7 +81,9 @@ export class AuditService {
               this.now(),
             ),
           );
-          batch.forEach((waiting, index) => waiting.resolve(records[index]!));
+          batch.forEach((waiting, index) => {
+            waiting.resolve(records[index]!);
+          });
         } catch (error) {
           for (const waiting of batch) waiting.reject(error);
         }
