@@ -181,21 +181,24 @@ describe('file storage durability', () => {
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const databaseName = `meridian_vault_test_${randomBytes(4).toString('hex')}`;
-const testUrl = () => {
+const urlFor = (database: string) => {
   const url = new URL(databaseUrl as string);
-  url.pathname = `/${databaseName}`;
+  url.pathname = `/${database}`;
   return url.toString();
 };
+const testUrl = () => urlFor(databaseName);
+// CREATE and DROP DATABASE run on the server's maintenance database: the one named in the URL need not exist.
+const adminUrl = () => urlFor('postgres');
 
 describe.skipIf(!databaseUrl)('PostgreSQL storage', () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: databaseUrl });
+    const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${databaseName}`);
     await admin.end();
   });
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: databaseUrl });
+    const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     await admin.end();
