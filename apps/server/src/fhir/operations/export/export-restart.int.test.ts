@@ -189,10 +189,15 @@ describe('durable export jobs', () => {
       now: () => new Date(),
       worker: { pageSize: 1 },
     });
+    // A tenant of its own with enough patients that a page-by-page export is still running when deleted.
+    const busy = newTenantId();
+    const busyFhir = fhirClient(app, busy);
+    for (let i = 0; i < 60; i++)
+      await busyFhir.create<Patient>({ resourceType: 'Patient', name: [{ family: `B${i}` }] });
     const id = crypto.randomUUID();
-    await app.db.transaction(tenant, (tx) =>
+    await app.db.transaction(busy, (tx) =>
       insertJob(tx, {
-        tenantId: tenant,
+        tenantId: busy,
         id,
         level: 'system',
         groupId: null,
@@ -204,12 +209,19 @@ describe('durable export jobs', () => {
     );
     try {
       await worker.start();
-      worker.enqueue(tenant, id);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await app.db.transaction(tenant, (tx) => deleteJob(tx, tenant, id));
+      worker.enqueue(busy, id);
+      // Delete once the worker has claimed the job and begun writing files.
+      for (let i = 0; i < 500; i++) {
+        const job = await app.db.withTenant(busy, (db) => readJob(db, busy, id));
+        if (job?.status === 'in-progress' && existsSync(join(dir, busy, id))) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const job = await app.db.withTenant(busy, (db) => readJob(db, busy, id));
+      expect(job?.status).toBe('in-progress');
+      await app.db.transaction(busy, (tx) => deleteJob(tx, busy, id));
       await worker.idle();
-      expect(await app.db.withTenant(tenant, (db) => readJob(db, tenant, id))).toBeUndefined();
-      expect(existsSync(join(dir, tenant, id))).toBe(false);
+      expect(await app.db.withTenant(busy, (db) => readJob(db, busy, id))).toBeUndefined();
+      expect(existsSync(join(dir, busy, id))).toBe(false);
     } finally {
       await worker.stop();
       rmSync(dir, { recursive: true, force: true });
