@@ -40,3 +40,28 @@ describe('audit under concurrent load', () => {
     expect(Number(seen.rows[0]!.n)).toBe(60);
   });
 });
+
+describe('when the audit trail cannot be written', () => {
+  it('withholds the answer instead of sending patient data unrecorded', async () => {
+    const headers = { authorization: `Bearer ${app.localAdminToken}`, 'content-type': 'application/fhir+json' };
+    const created = await app.app.inject({
+      method: 'POST',
+      url: '/fhir/R4/Patient',
+      headers,
+      payload: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Withheld' }] }),
+    });
+    const id = created.json().id as string;
+    await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event RENAME TO audit_event_unavailable'));
+    try {
+      const read = await app.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers });
+      expect(read.statusCode).toBe(500);
+      expect(read.body).not.toContain('Withheld');
+      expect(read.json().resourceType).toBe('OperationOutcome');
+      expect(read.headers.etag).toBeUndefined();
+    } finally {
+      await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event_unavailable RENAME TO audit_event'));
+    }
+    const again = await app.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers });
+    expect(again.statusCode).toBe(200);
+  });
+});

@@ -160,7 +160,20 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
         requestId: request.id,
       });
     } catch (error) {
+      // Fail closed: an answer whose access cannot be put on record is withheld, never sent unrecorded.
       request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
+      for (const header of ['etag', 'last-modified', 'location', 'content-location']) reply.removeHeader(header);
+      reply.code(500).type('application/fhir+json; charset=utf-8');
+      return JSON.stringify({
+        resourceType: 'OperationOutcome',
+        issue: [
+          {
+            severity: 'error',
+            code: 'exception',
+            diagnostics: 'The access could not be recorded in the audit trail, so the answer is withheld; retry',
+          },
+        ],
+      });
     }
     return payload;
   });
