@@ -14,32 +14,8 @@ import {
 } from './identity.password';
 import { isRole, type Principal, type Role } from './identity.schemas';
 import * as store from './identity.store';
+import type { LoginInput, RequestMeta, TokenSet } from './identity.tokens';
 import { checkTotp, newRecoveryCodes, newTotpEnrolment, recoveryCodeHash, type TotpEnrolment } from './identity.totp';
-
-export interface TokenSet {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token?: string;
-  scope: string;
-  tenant: string;
-  /** Set on a first sign-in with a generated password. */
-  password_change_required?: boolean;
-}
-
-/** Where a request came from, for the audit trail. */
-export interface RequestMeta {
-  ip?: string;
-  requestId?: string;
-}
-
-export interface LoginInput {
-  email: string;
-  password: string;
-  tenant?: string | undefined;
-  totp?: string | undefined;
-  recoveryCode?: string | undefined;
-}
 
 export interface IdentityServiceDeps {
   db: Database;
@@ -602,4 +578,5 @@ function numberOrNull(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
 
+export type { LoginInput, RequestMeta, TokenSet } from './identity.tokens';
 export { SecretBox };
