@@ -375,9 +375,8 @@ export class FhirRepository {
     expectNew: boolean,
   ): Promise<Resource | undefined> {
     const lastUpdated = this.now().toISOString();
-    const meta: Meta = { ...(input.meta ?? {}), versionId: String(versionId), lastUpdated };
-    const { resourceType, id: _ignored, meta: _oldMeta, ...rest } = input;
-    const resource = { resourceType, id, meta, ...rest } as Resource;
+    const resource = stamp(input, id, versionId, lastUpdated);
+    const { resourceType } = resource;
     const written = await writeVersion(
       tx,
       tenantId,
