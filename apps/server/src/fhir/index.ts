@@ -3,5 +3,6 @@ export { FhirError, fhirErrors } from './core/outcome';
 export { type FhirContext, FhirRepository } from './core/repository';
 export type { BundleService, FhirServices, SearchService } from './fhir-services';
 export { createFhirServices } from './fhir-wiring';
+export { fhirContextOf } from './http/fhir-context';
 export { FHIR_BASE_PATH, registerFhirRoutes } from './http/fhir-routes';
 export { type FhirOperation, OperationRegistry } from './operations/operation-registry';

@@ -7,6 +7,7 @@ import type { FhirServices } from '../fhir-services';
 import type { OperationLevel, OperationResult } from '../operations/operation-registry';
 import { shapeStored } from '../search';
 import { buildCapabilityStatement } from './capability';
+import { fhirContextOf } from './fhir-context';
 import {
   checkAcceptable,
   FHIR_JSON,
@@ -60,7 +61,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
   const { repository } = services;
   app.addHook('onReady', async () => services.operations.startBackground(app.log));
   app.addHook('onClose', async () => services.operations.stopBackground());
-  const ctxOf = (request: FastifyRequest): FhirContext => ({ tenantId: request.tenantId });
+  const ctxOf = fhirContextOf;
   const access = { access: 'fhir' };
 
   app.register(

@@ -30,6 +30,11 @@ export interface Principal {
   scopes: string[];
   sessionId: string;
   via: 'bearer' | 'cookie';
+  /** The FHIR resource the caller is (`Practitioner/…`, `Patient/…`, `RelatedPerson/…`), when known. */
+  fhirUser?: string;
+  /** SMART launch context: the patient (id) and encounter (id) the token was launched with. */
+  patient?: string;
+  encounter?: string;
 }
 
 declare module 'fastify' {
