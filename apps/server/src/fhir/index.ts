@@ -1,6 +1,6 @@
 export { isResourceType, loadDefinitions, resourceTypes, searchParametersFor } from './core/definitions';
 export { FhirError, fhirErrors } from './core/outcome';
-export { type FhirContext, FhirRepository } from './core/repository';
+export { type FhirContext, FhirRepository, type WriteGuard } from './core/repository';
 export type { BundleService, FhirServices, SearchService } from './fhir-services';
 export { createFhirServices } from './fhir-wiring';
 export { fhirContextOf } from './http/fhir-context';

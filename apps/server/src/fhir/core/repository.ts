@@ -40,6 +40,13 @@ export interface WriteManyItem {
   ifMatch?: string;
 }
 
+/**
+ * A domain rule checked before a write is stored (a state machine, a signed document that may no longer
+ * change). `before` is the current version (undefined on create), `after` the new one (undefined on
+ * delete). It throws a FhirError to refuse the write; every write path (REST, bundles, imports) runs it.
+ */
+export type WriteGuard = (change: { id: string; before?: Resource; after?: Resource }) => void;
+
 export interface RepositoryDeps {
   db: Database;
   index: SearchIndexWriter;
@@ -56,9 +63,22 @@ export function parseStored<T extends Resource = Resource>(stored: StoredVersion
  */
 export class FhirRepository {
   private readonly now: () => Date;
+  private readonly guards = new Map<string, WriteGuard[]>();
 
   constructor(private readonly deps: RepositoryDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Adds a rule every write of `resourceType` must pass. */
+  addWriteGuard(resourceType: string, guard: WriteGuard): void {
+    this.guards.set(resourceType, [...(this.guards.get(resourceType) ?? []), guard]);
+  }
+
+  private guard(type: string, id: string, current: StoredVersion | undefined, after: Resource | undefined): void {
+    const guards = this.guards.get(type);
+    if (!guards) return;
+    const before = current && !current.deleted ? parseStored(current) : undefined;
+    for (const guard of guards) guard({ id, ...(before ? { before } : {}), ...(after ? { after } : {}) });
   }
 
   /** Runs `work` in the context's transaction, or in a new one for this tenant. */
@@ -96,6 +116,7 @@ export class FhirRepository {
   async create(ctx: FhirContext, input: Resource, options: { id?: string } = {}): Promise<Resource> {
     const resource = this.validate(input);
     const id = options.id ?? newId();
+    this.guard(resource.resourceType, id, undefined, resource);
     return this.inTransaction(ctx, async (tx) => {
       const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
       if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
@@ -155,6 +176,7 @@ export class FhirRepository {
         if (current && !current.deleted && this.unchanged(current, resource)) {
           return { resource: parseStored(current), created: false };
         }
+        this.guard(type, id, current, resource);
         const versionId = (current?.versionId ?? 0) + 1;
         const stored = await this.write(tx, ctx.tenantId, resource, id, versionId, 'PUT', !current);
         if (stored) return { resource: stored, created: !current || current.deleted };
@@ -215,6 +237,11 @@ export class FhirRepository {
             results[index] = { resource: parseStored(existing), created: false };
             return;
           }
+        }
+        try {
+          this.guard(item.resourceType, item.id, existing, resources[index]!);
+        } catch (error) {
+          throw failed(index, error);
         }
         const versionId = (existing?.versionId ?? 0) + 1;
         const resource = stamp(resources[index]!, item.id, versionId, lastUpdated);
@@ -283,6 +310,7 @@ export class FhirRepository {
       }
       const resource = this.validate(patched, type);
       if (this.unchanged(current, resource)) return parseStored(current);
+      this.guard(type, id, current, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
       return stored as Resource;
     });
@@ -297,6 +325,7 @@ export class FhirRepository {
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) return false;
       this.checkIfMatch(type, id, current, options.ifMatch);
+      this.guard(type, id, current, undefined);
       const version = {
         resourceType: type,
         id,
