@@ -17,6 +17,7 @@ import {
   writeVersions,
 } from './resource-store';
 import { hasErrors, validateFhirResource } from './validator';
+import type { FhirWriteEvent, FhirWriteListener } from './write-observer';
 
 /** Who is asking, for which tenant, and (inside a transaction bundle) on which open transaction. */
 export interface FhirContext {
@@ -67,6 +68,17 @@ export class FhirRepository {
 
   constructor(private readonly deps: RepositoryDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  private readonly writeListeners: FhirWriteListener[] = [];
+
+  /** Adds a listener called inside every write's transaction (audit trail, outbox): see write-observer.ts. */
+  onWrite(listener: FhirWriteListener): void {
+    this.writeListeners.push(listener);
+  }
+
+  private async notify(tx: Queryable, ctx: FhirContext, event: Omit<FhirWriteEvent, 'tenantId'>): Promise<void> {
+    for (const listener of this.writeListeners) await listener(tx, { tenantId: ctx.tenantId, ...event }, ctx);
   }
 
   /** Adds a rule every write of `resourceType` must pass. */
@@ -120,6 +132,13 @@ export class FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
       if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
+      await this.notify(tx, ctx, {
+        action: 'create',
+        resourceType: stored.resourceType,
+        id,
+        versionId: 1,
+        resource: stored,
+      });
       return stored;
     });
   }
@@ -179,7 +198,16 @@ export class FhirRepository {
         this.guard(type, id, current, resource);
         const versionId = (current?.versionId ?? 0) + 1;
         const stored = await this.write(tx, ctx.tenantId, resource, id, versionId, 'PUT', !current);
-        if (stored) return { resource: stored, created: !current || current.deleted };
+        if (stored) {
+          await this.notify(tx, ctx, {
+            action: current ? 'update' : 'create',
+            resourceType: type,
+            id,
+            versionId,
+            resource: stored,
+          });
+          return { resource: stored, created: !current || current.deleted };
+        }
         // Another request created the same id between our read and our insert: read it again, now locked.
       }
       throw fhirErrors.concurrentWrite(type, id);
@@ -276,6 +304,11 @@ export class FhirRepository {
           await writer.write(tx, ctx.tenantId, resource.resourceType, resource.id!, resource);
         }
       }
+      // versions[i] is the version written for indexed[i].
+      for (const [position, { resource }] of indexed.entries()) {
+        const { resourceType, id, versionId, expectNew } = versions[position]!;
+        await this.notify(tx, ctx, { action: expectNew ? 'create' : 'update', resourceType, id, versionId, resource });
+      }
       return results;
     });
   }
@@ -312,6 +345,13 @@ export class FhirRepository {
       if (this.unchanged(current, resource)) return parseStored(current);
       this.guard(type, id, current, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
+      await this.notify(tx, ctx, {
+        action: 'patch',
+        resourceType: type,
+        id,
+        versionId: current.versionId + 1,
+        resource: stored!,
+      });
       return stored as Resource;
     });
   }
@@ -337,6 +377,14 @@ export class FhirRepository {
       };
       await writeVersion(tx, ctx.tenantId, version, false);
       await this.deps.index.write(tx, ctx.tenantId, type, id, null);
+      const deleted = this.writeListeners.length ? parseStored(current) : undefined;
+      await this.notify(tx, ctx, {
+        action: 'delete',
+        resourceType: type,
+        id,
+        versionId: version.versionId,
+        ...(deleted ? { resource: deleted } : {}),
+      });
       return true;
     });
   }
@@ -366,6 +414,7 @@ export class FhirRepository {
         content: JSON.stringify(resource),
       });
       await this.deps.index.write(tx, ctx.tenantId, type, id, resource);
+      await this.notify(tx, ctx, { action: 'meta', resourceType: type, id, versionId: current.versionId, resource });
       return resource;
     });
   }
