@@ -77,8 +77,10 @@ export class FhirRepository {
     this.writeListeners.push(listener);
   }
 
-  private async notify(tx: Queryable, ctx: FhirContext, event: Omit<FhirWriteEvent, 'tenantId'>): Promise<void> {
-    for (const listener of this.writeListeners) await listener(tx, { tenantId: ctx.tenantId, ...event }, ctx);
+  private async notify(tx: Queryable, ctx: FhirContext, events: Omit<FhirWriteEvent, 'tenantId'>[]): Promise<void> {
+    if (!events.length) return;
+    const full = events.map((event) => ({ tenantId: ctx.tenantId, ...event }));
+    for (const listener of this.writeListeners) await listener(tx, full, ctx);
   }
 
   /** Adds a rule every write of `resourceType` must pass. */
@@ -132,13 +134,15 @@ export class FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
       if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
-      await this.notify(tx, ctx, {
-        action: 'create',
-        resourceType: stored.resourceType,
-        id,
-        versionId: 1,
-        resource: stored,
-      });
+      await this.notify(tx, ctx, [
+        {
+          action: 'create',
+          resourceType: stored.resourceType,
+          id,
+          versionId: 1,
+          resource: stored,
+        },
+      ]);
       return stored;
     });
   }
@@ -199,13 +203,15 @@ export class FhirRepository {
         const versionId = (current?.versionId ?? 0) + 1;
         const stored = await this.write(tx, ctx.tenantId, resource, id, versionId, 'PUT', !current);
         if (stored) {
-          await this.notify(tx, ctx, {
-            action: current ? 'update' : 'create',
-            resourceType: type,
-            id,
-            versionId,
-            resource: stored,
-          });
+          await this.notify(tx, ctx, [
+            {
+              action: current ? 'update' : 'create',
+              resourceType: type,
+              id,
+              versionId,
+              resource: stored,
+            },
+          ]);
           return { resource: stored, created: !current || current.deleted };
         }
         // Another request created the same id between our read and our insert: read it again, now locked.
@@ -305,10 +311,20 @@ export class FhirRepository {
         }
       }
       // versions[i] is the version written for indexed[i].
-      for (const [position, { resource }] of indexed.entries()) {
-        const { resourceType, id, versionId, expectNew } = versions[position]!;
-        await this.notify(tx, ctx, { action: expectNew ? 'create' : 'update', resourceType, id, versionId, resource });
-      }
+      await this.notify(
+        tx,
+        ctx,
+        indexed.map(({ resource }, position) => {
+          const { resourceType, id, versionId, expectNew } = versions[position]!;
+          return {
+            action: expectNew ? ('create' as const) : ('update' as const),
+            resourceType,
+            id,
+            versionId,
+            resource,
+          };
+        }),
+      );
       return results;
     });
   }
@@ -345,13 +361,15 @@ export class FhirRepository {
       if (this.unchanged(current, resource)) return parseStored(current);
       this.guard(type, id, current, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
-      await this.notify(tx, ctx, {
-        action: 'patch',
-        resourceType: type,
-        id,
-        versionId: current.versionId + 1,
-        resource: stored!,
-      });
+      await this.notify(tx, ctx, [
+        {
+          action: 'patch',
+          resourceType: type,
+          id,
+          versionId: current.versionId + 1,
+          resource: stored!,
+        },
+      ]);
       return stored as Resource;
     });
   }
@@ -378,13 +396,15 @@ export class FhirRepository {
       await writeVersion(tx, ctx.tenantId, version, false);
       await this.deps.index.write(tx, ctx.tenantId, type, id, null);
       const deleted = this.writeListeners.length ? parseStored(current) : undefined;
-      await this.notify(tx, ctx, {
-        action: 'delete',
-        resourceType: type,
-        id,
-        versionId: version.versionId,
-        ...(deleted ? { resource: deleted } : {}),
-      });
+      await this.notify(tx, ctx, [
+        {
+          action: 'delete',
+          resourceType: type,
+          id,
+          versionId: version.versionId,
+          ...(deleted ? { resource: deleted } : {}),
+        },
+      ]);
       return true;
     });
   }
@@ -414,7 +434,7 @@ export class FhirRepository {
         content: JSON.stringify(resource),
       });
       await this.deps.index.write(tx, ctx.tenantId, type, id, resource);
-      await this.notify(tx, ctx, { action: 'meta', resourceType: type, id, versionId: current.versionId, resource });
+      await this.notify(tx, ctx, [{ action: 'meta', resourceType: type, id, versionId: current.versionId, resource }]);
       return resource;
     });
   }

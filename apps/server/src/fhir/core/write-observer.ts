@@ -15,8 +15,8 @@ export interface FhirWriteEvent {
 }
 
 /**
- * Called inside the write's transaction, after the change is written and before it commits: whatever a
+ * Called with the resources one repository call wrote (one, or a bulk write's all) inside the write's transaction, after the change is written and before it commits: whatever a
  * listener writes on `tx` stands or falls with the change (the audit trail, a domain-event outbox). A
  * listener that throws rolls the change back.
  */
-export type FhirWriteListener = (tx: Queryable, event: FhirWriteEvent, ctx: FhirContext) => Promise<void>;
+export type FhirWriteListener = (tx: Queryable, events: FhirWriteEvent[], ctx: FhirContext) => Promise<void>;
