@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
 import { registerAuditModule } from './modules/audit';
+import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     if (request.tenantId !== config.defaultTenant) await tenants.ensure(request.tenantId, `Tenant ${request.tenantId}`);
   });
   const audit = registerAuditModule(app, { db: deps.db, now: deps.now, localAdminToken: () => localAdminToken });
+  registerAuditVerifyRoutes(app, audit, deps.now);
   await registerIdentityModule(app, {
     config,
     db: deps.db,

@@ -4,6 +4,7 @@ import { type Config, publicBaseUrl } from '../../config';
 import type { Database } from '../../platform/db';
 import { registerLocalAdmin } from '../../platform/local-admin';
 import type { AuditService } from '../audit';
+import { registerIdentityAdminRoutes } from './identity.admin-routes';
 import { registerAuthentication } from './identity.authenticate';
 import { SecretBox } from './identity.crypto';
 import { KeyRing } from './identity.keys';
@@ -51,6 +52,7 @@ export async function registerIdentityModule(
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
   });
+  registerIdentityAdminRoutes(app, { db, audit: options.audit, identity, now });
   registerLocalAdmin(app, options.localAdminToken, (admin) => {
     // The CLI sends its bodies as JSON under the FHIR media type.
     admin.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_request, body, done) => {
