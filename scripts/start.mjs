@@ -46,7 +46,17 @@ if (vaultEnabled && existsSync(join(root, 'apps', 'vault', 'src', 'main.ts'))) {
   });
 }
 
-const server = run('server', [join(root, 'apps', 'server', 'bin', 'meridian.mjs'), 'start']);
+// The server forwards /vault/v1/* to the vault (the web app's vault screens); tell it where the vault listens.
+function vaultAddress() {
+  if (process.env.VAULT_ADDR) return process.env.VAULT_ADDR;
+  const host = process.env.VAULT_HOST ?? '127.0.0.1';
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${process.env.VAULT_PORT || '8200'}`;
+}
+
+const server = run('server', [join(root, 'apps', 'server', 'bin', 'meridian.mjs'), 'start'], {
+  VAULT_ADDR: vaultAddress(),
+});
 let stopping = false;
 function stopAll(signal) {
   stopping = true;

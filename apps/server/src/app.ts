@@ -17,6 +17,7 @@ import {
   registerRequestContext,
   requestIdFrom,
 } from './platform/http';
+import { registerVaultProxy } from './platform/http/vault-proxy';
 import { registerWebApp } from './platform/http/web-app';
 import { newLocalAdminToken, registerLocalAdmin } from './platform/local-admin';
 import { createLogger } from './platform/logging';
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     ...(deps.now ? { now: deps.now } : {}),
   });
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
+  await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
 
   const localAdminToken = newLocalAdminToken();

@@ -138,6 +138,11 @@ export const SETTINGS = {
     z.coerce.number().int().min(1).default(60),
     'Length of the first lockout; each further failure doubles it, up to an hour.',
   ),
+  vaultAddr: setting(
+    'VAULT_ADDR',
+    z.url().default('http://127.0.0.1:8200'),
+    'Address of Meridian Vault; the server forwards /vault/v1/* there so the web app reaches the vault on its own origin.',
+  ),
   bootstrapAdmin: setting(
     'BOOTSTRAP_ADMIN',
     bool.default(true),
