@@ -12,7 +12,15 @@ import {
   Text,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconActivityHeartbeat, IconHome, IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import {
+  IconActivityHeartbeat,
+  IconHome,
+  IconListSearch,
+  IconSearch,
+  IconUserCog,
+  IconUserPlus,
+  IconUsers,
+} from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useAuth } from '../auth/useAuth';
@@ -27,6 +35,8 @@ const ICONS: Record<string, ReactNode> = {
   '/patients': <IconUsers size={18} aria-hidden />,
   '/patients/new': <IconUserPlus size={18} aria-hidden />,
   '/console/system-health': <IconActivityHeartbeat size={18} aria-hidden />,
+  '/console/users': <IconUserCog size={18} aria-hidden />,
+  '/console/audit': <IconListSearch size={18} aria-hidden />,
 };
 
 /** The navigation item for a path: the longest one that is the path or a folder of it. */

@@ -9,10 +9,17 @@ describe('navigationFor', () => {
     expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient']);
   });
   it('shows a tenant admin the console only', () => {
-    expect(labels(['tenant-admin'])).toEqual(['System health']);
+    expect(labels(['tenant-admin'])).toEqual(['System health', 'Users', 'Audit trail']);
   });
   it('shows a super admin every staff screen', () => {
-    expect(labels(['super-admin'])).toEqual(['Workspace', 'Patients', 'Register patient', 'System health']);
+    expect(labels(['super-admin'])).toEqual([
+      'Workspace',
+      'Patients',
+      'Register patient',
+      'System health',
+      'Users',
+      'Audit trail',
+    ]);
   });
   it('shows a patient none of the staff screens', () => {
     expect(labels(['patient'])).toEqual([]);

@@ -34,12 +34,16 @@ export const NAVIGATION: readonly NavigationItem[] = [
     roles: [...FRONT_DESK, 'physician', 'nurse'],
   },
   { to: '/console/system-health', label: 'System health', section: 'Administration', roles: ADMIN },
+  { to: '/console/users', label: 'Users', section: 'Administration', roles: ADMIN },
+  { to: '/console/audit', label: 'Audit trail', section: 'Administration', roles: ADMIN },
 ];
 
 export const SCREEN_ROLES = {
   patients: [...CLINICAL, ...FRONT_DESK, 'billing'] as readonly Role[],
   registerPatient: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   systemHealth: ADMIN,
+  users: ADMIN,
+  auditTrail: ADMIN,
 };
 
 export function navigationFor(roles: readonly Role[]): { section: NavigationSection; items: NavigationItem[] }[] {

@@ -1,4 +1,5 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet } from '@tanstack/react-router';
+import { parseAuditFilter } from '../admin/audit-events';
 import { SignInPage } from '../auth/SignInPage';
 import { NotFoundPage } from '../shared/NotFoundPage';
 import { AppFrame } from './AppFrame';
@@ -60,9 +61,30 @@ export const systemHealthRoute = createRoute({
   component: lazyRouteComponent(() => import('../admin/SystemHealthPage'), 'SystemHealthPage'),
 });
 
+export const usersRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/users',
+  component: lazyRouteComponent(() => import('../admin/UsersPage'), 'UsersPage'),
+});
+
+export const auditTrailRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/audit',
+  component: lazyRouteComponent(() => import('../admin/AuditTrailPage'), 'AuditTrailPage'),
+  validateSearch: parseAuditFilter,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  frameRoute.addChildren([homeRoute, patientSearchRoute, registerPatientRoute, patientChartRoute, systemHealthRoute]),
+  frameRoute.addChildren([
+    homeRoute,
+    patientSearchRoute,
+    registerPatientRoute,
+    patientChartRoute,
+    systemHealthRoute,
+    usersRoute,
+    auditTrailRoute,
+  ]),
 ]);
 
 export function createAppRouter() {
