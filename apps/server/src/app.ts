@@ -7,6 +7,7 @@ import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRou
 import { registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
+import { patientWriteHooks, registerPatientsModule } from './modules/patients';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
 import {
@@ -116,7 +117,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     db: deps.db,
     exportDir: config.exportDir ?? join(config.dataDir, 'exports'),
     ...(deps.now ? { now: deps.now } : {}),
+    hooks: patientWriteHooks(),
   });
+  registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);

@@ -1,6 +1,6 @@
 import { type Database, StatisticsKeeper } from '../platform/db';
 import { createBundleService } from './bundle';
-import { FhirRepository } from './core/repository';
+import { type FhirWriteHooks, HookedRepository, withExtraIndexes } from './core/write-hooks';
 import type { FhirServices } from './fhir-services';
 import { everythingOperation } from './operations/everything.operation';
 import { registerBulkExport } from './operations/export';
@@ -46,16 +46,21 @@ export interface FhirWiringOptions {
   now?: () => Date;
   /** Folder for bulk export files (config EXPORT_DIR, else DATA_DIR/exports). */
   exportDir: string;
+  /** What modules add to every write (assigned fields, derived tables). */
+  hooks?: FhirWriteHooks;
 }
 
 /** Builds the FHIR engine's services and wires them to each other. */
 export function createFhirServices(options: FhirWiringOptions): FhirServices {
   const statistics = new StatisticsKeeper({ db: options.db, tables: FHIR_TABLES });
-  const repository = new FhirRepository({
-    db: options.db,
-    index: countingIndexWriter(searchIndexWriter, statistics),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const repository = new HookedRepository(
+    {
+      db: options.db,
+      index: withExtraIndexes(countingIndexWriter(searchIndexWriter, statistics), options.hooks?.indexes),
+      ...(options.now ? { now: options.now } : {}),
+    },
+    options.hooks?.beforeCreate ?? {},
+  );
   const operations = new OperationRegistry();
   operations.addBackground({ start: async () => statistics.start(), stop: () => statistics.stop() });
   operations.register(validateOperation);
