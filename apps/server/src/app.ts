@@ -6,8 +6,11 @@ import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
 import { registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
+import { registerEncountersModule } from './modules/encounters';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
+import { registerNotesModule } from './modules/notes';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
+import { registerVitalsModule } from './modules/vitals';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
 import {
@@ -121,6 +124,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   });
   registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
+  registerEncountersModule(app, { fhir, audit, now: deps.now });
+  registerNotesModule(app, { fhir, audit, now: deps.now });
+  registerVitalsModule(app, { fhir, audit, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
 
