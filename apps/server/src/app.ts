@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
+import { registerAccessModule } from './modules/access';
 import { registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerEncountersModule } from './modules/encounters';
@@ -83,6 +84,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     now: deps.now,
     localAdminToken: () => localAdminToken,
   });
+  // Before the FHIR routes and the modules that call the FHIR services: it gives each request its guard.
+  registerAccessModule(app, { db: deps.db, audit, breakGlassMinutes: config.breakGlassMinutes, now: deps.now });
   registerMetricsHooks(app, metrics);
   if (config.requestLog) {
     app.addHook('onResponse', async (request, reply) => {

@@ -90,6 +90,11 @@ export const SETTINGS = {
     bool.default(true),
     'Require a signed-in caller (bearer token or session cookie) on the FHIR API; the tenant then comes from the token.',
   ),
+  breakGlassMinutes: setting(
+    'BREAK_GLASS_MINUTES',
+    z.coerce.number().int().min(1).max(1440).default(60),
+    'How long a break-the-glass grant lets a user see a patient despite care-team and Consent restrictions.',
+  ),
   accessTokenTtlSeconds: setting(
     'ACCESS_TOKEN_TTL_SECONDS',
     z.coerce.number().int().min(30).max(3600).default(300),

@@ -1,4 +1,5 @@
 export { isResourceType, loadDefinitions, resourceTypes, searchParametersFor } from './core/definitions';
+export { type AccessDecision, type AccessGuard, accessErrors, type RowFilter } from './core/access';
 export { FhirError, fhirErrors } from './core/outcome';
 export { type FhirContext, FhirRepository, type WriteGuard } from './core/repository';
 export type { BundleService, FhirServices, SearchService } from './fhir-services';

@@ -2,6 +2,7 @@ import type { Meta, Resource } from '@medplum/fhirtypes';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { Database, Queryable } from '../../platform/db';
 import type { SearchIndexWriter } from '../search/search-index';
+import { type AccessGuard, accessErrors, authorize, type RowFilter, rowVisible, typeScope } from './access';
 import { isResourceType } from './definitions';
 import { isValidId, newId, parseEtag } from './ids';
 import { fhirErrors } from './outcome';
@@ -24,6 +25,8 @@ export interface FhirContext {
   tenantId: string;
   /** Set while running inside a transaction: every step then shares it. */
   tx?: Queryable;
+  /** The caller's access guard (see access.ts); absent for the server's own work. */
+  access?: AccessGuard;
 }
 
 export interface WriteResult {
@@ -107,6 +110,21 @@ export class FhirRepository {
     return this.deps.db.withTenant(ctx.tenantId, work);
   }
 
+  /**
+   * Whether the caller may carry out `interaction` (an operation's `$name`) on `resourceType` ('System'
+   * for system-level operations); a 403 when not. Operations with no grant of their own fall back to
+   * `fallback` (read for those that change nothing), unless they must always be granted by name.
+   */
+  async authorizeOperation(ctx: FhirContext, name: string, resourceType: string, fallback?: string): Promise<void> {
+    const { access } = ctx;
+    if (!access) return;
+    await this.reading(ctx, async (db) => {
+      if ((await access.decide(db, `$${name}`, resourceType)).allowed) return;
+      if (fallback && (await access.decide(db, fallback, resourceType)).allowed) return;
+      throw accessErrors.forbidden(`$${name}`, resourceType);
+    });
+  }
+
   /** Checks the resource against the base definitions without storing it. */
   validate(resource: unknown, expectedType?: string): Resource {
     if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
@@ -132,6 +150,7 @@ export class FhirRepository {
     const id = options.id ?? newId();
     this.guard(resource.resourceType, id, undefined, resource);
     return this.inTransaction(ctx, async (tx) => {
+      await this.mayWrite(ctx, tx, 'create', undefined, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
       if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
       await this.notify(tx, ctx, [
@@ -150,9 +169,7 @@ export class FhirRepository {
   async read(ctx: FhirContext, type: string, id: string): Promise<Resource> {
     this.checkType(type);
     if (!isValidId(id)) throw fhirErrors.notFound(type, id);
-    const stored = await this.reading(ctx, (db) => readCurrent(db, ctx.tenantId, type, id));
-    if (!stored) throw fhirErrors.notFound(type, id);
-    if (stored.deleted) throw fhirErrors.gone(type, id);
+    const stored = await this.reading(ctx, (db) => this.readVisible(ctx, db, 'read', type, id));
     return parseStored(stored);
   }
 
@@ -160,10 +177,7 @@ export class FhirRepository {
   async readRaw(ctx: FhirContext, type: string, id: string): Promise<StoredVersion> {
     this.checkType(type);
     if (!isValidId(id)) throw fhirErrors.notFound(type, id);
-    const stored = await this.reading(ctx, (db) => readCurrent(db, ctx.tenantId, type, id));
-    if (!stored) throw fhirErrors.notFound(type, id);
-    if (stored.deleted) throw fhirErrors.gone(type, id);
-    return stored;
+    return this.reading(ctx, (db) => this.readVisible(ctx, db, 'read', type, id));
   }
 
   async vread(ctx: FhirContext, type: string, id: string, versionId: string): Promise<StoredVersion> {
@@ -172,10 +186,14 @@ export class FhirRepository {
     if (!isValidId(id) || !Number.isInteger(version) || version < 1) {
       throw fhirErrors.versionNotFound(type, id, versionId);
     }
-    const stored = await this.reading(ctx, (db) => readVersion(db, ctx.tenantId, type, id, version));
-    if (!stored) throw fhirErrors.versionNotFound(type, id, versionId);
-    if (stored.deleted) throw fhirErrors.gone(type, id);
-    return stored;
+    return this.reading(ctx, async (db) => {
+      const filter = await authorize(ctx.access, db, 'vread', type);
+      const stored = await readVersion(db, ctx.tenantId, type, id, version);
+      if (!stored) throw fhirErrors.versionNotFound(type, id, versionId);
+      if (stored.deleted) throw fhirErrors.gone(type, id);
+      if (!rowVisible(filter, parseStored(stored))) throw fhirErrors.versionNotFound(type, id, versionId);
+      return stored;
+    });
   }
 
   /** Update, or create with the client's id when none exists (update-as-create). */
@@ -195,6 +213,7 @@ export class FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       for (let attempt = 0; attempt < 2; attempt++) {
         const current = await readCurrent(tx, ctx.tenantId, type, id, true);
+        await this.mayWrite(ctx, tx, 'update', current, resource);
         this.checkIfMatch(type, id, current, options.ifMatch);
         if (current && !current.deleted && this.unchanged(current, resource)) {
           return { resource: parseStored(current), created: false };
@@ -255,6 +274,14 @@ export class FhirRepository {
       const current = new Map(
         (await readCurrentForUpdate(tx, ctx.tenantId, updates)).map((row) => [`${row.resourceType}/${row.id}`, row]),
       );
+      for (const [index, item] of items.entries()) {
+        try {
+          const existing = item.create ? undefined : current.get(keys[index]!);
+          await this.mayWrite(ctx, tx, item.create ? 'create' : 'update', existing, resources[index]!);
+        } catch (error) {
+          throw failed(index, error);
+        }
+      }
       const lastUpdated = this.now().toISOString();
       const results: WriteResult[] = [];
       const versions: Parameters<typeof writeVersions>[2] = [];
@@ -342,6 +369,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) throw fhirErrors.gone(type, id);
+      await this.mayChange(ctx, tx, 'patch', current);
       this.checkIfMatch(type, id, current, options.ifMatch);
       const document = parseStored(current);
       let patched: Resource;
@@ -359,6 +387,7 @@ export class FhirRepository {
       }
       const resource = this.validate(patched, type);
       if (this.unchanged(current, resource)) return parseStored(current);
+      await this.mayWrite(ctx, tx, 'patch', current, resource);
       this.guard(type, id, current, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
       await this.notify(tx, ctx, [
@@ -382,6 +411,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) return false;
+      await this.mayChange(ctx, tx, 'delete', current);
       this.checkIfMatch(type, id, current, options.ifMatch);
       this.guard(type, id, current, undefined);
       const version = {
@@ -421,6 +451,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) throw fhirErrors.gone(type, id);
+      await this.mayChange(ctx, tx, 'update', current);
       const before = parseStored(current);
       const { versionId: _version, lastUpdated: _updated, ...kept } = before.meta ?? {};
       const changed = change(kept);
@@ -441,7 +472,58 @@ export class FhirRepository {
 
   async history(ctx: FhirContext, query: HistoryQuery): Promise<StoredVersion[]> {
     if (query.resourceType) this.checkType(query.resourceType);
-    return this.reading(ctx, (db) => readHistory(db, ctx.tenantId, query));
+    return this.reading(ctx, async (db) => {
+      if (query.resourceType) await authorize(ctx.access, db, 'history', query.resourceType);
+      const scope = await typeScope(ctx.access, db, 'history', query.resourceType ? [query.resourceType] : undefined);
+      return readHistory(db, ctx.tenantId, scope ? { ...query, scope } : query);
+    });
+  }
+
+  /** The current version for a read: 403 when the type is closed to the caller, 404 when the row is hidden. */
+  private async readVisible(
+    ctx: FhirContext,
+    db: Queryable,
+    interaction: string,
+    type: string,
+    id: string,
+  ): Promise<StoredVersion> {
+    const filter = await authorize(ctx.access, db, interaction, type);
+    const stored = await readCurrent(db, ctx.tenantId, type, id);
+    if (!stored) throw fhirErrors.notFound(type, id);
+    if (stored.deleted) throw fhirErrors.gone(type, id);
+    if (!visible(filter, stored)) throw fhirErrors.notFound(type, id);
+    return stored;
+  }
+
+  /**
+   * A change of an existing resource (patch, delete, meta): a 403 when the interaction is closed to the
+   * caller, a 404 when the resource is outside what they may see (its existence is not revealed).
+   */
+  private async mayChange(ctx: FhirContext, tx: Queryable, interaction: string, current: StoredVersion): Promise<void> {
+    if (!ctx.access) return;
+    const filter = await authorize(ctx.access, tx, interaction, current.resourceType);
+    if (!visible(filter, current)) throw fhirErrors.notFound(current.resourceType, current.id);
+  }
+
+  /**
+   * A write: the interaction must be open to the caller (an update that creates needs `create` too), the
+   * version replaced must be one they may see, and the new version must stay within what they may see
+   * (a patient cannot file an Appointment for someone else).
+   */
+  private async mayWrite(
+    ctx: FhirContext,
+    tx: Queryable,
+    interaction: string,
+    current: StoredVersion | undefined,
+    after: Resource,
+  ): Promise<void> {
+    if (!ctx.access) return;
+    const type = after.resourceType;
+    const filter = await authorize(ctx.access, tx, interaction, type);
+    const exists = current && !current.deleted;
+    if (!exists && interaction !== 'create') await authorize(ctx.access, tx, 'create', type);
+    if (exists && !visible(filter, current)) throw accessErrors.forbiddenResource(interaction, type);
+    if (!rowVisible(filter, after)) throw accessErrors.forbiddenResource(interaction, type);
   }
 
   checkType(type: string): void {
@@ -485,6 +567,10 @@ export class FhirRepository {
     await this.deps.index.write(tx, tenantId, resourceType, id, resource);
     return resource;
   }
+}
+
+function visible(filter: RowFilter, stored: StoredVersion): boolean {
+  return filter.kind === 'all' || (stored.content !== null && rowVisible(filter, parseStored(stored)));
 }
 
 /** The resource as stored: its id, and meta with the server's versionId and lastUpdated. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db';
+import { scopeSql, type TypeScope } from './access';
 
 /** One stored version of a resource, as the tables hold it. */
 export interface StoredVersion {
@@ -229,6 +230,8 @@ export interface HistoryQuery {
   /** Only versions written before this instant (paging cursor and `_at`-like bounds). */
   before?: { lastUpdated: string; resourceType: string; id: string; versionId: number };
   count: number;
+  /** What the caller may see (types, and the patients of patient-specific types); absent: everything. */
+  scope?: TypeScope;
 }
 
 /** Newest first, ordered by (last_updated, type, id, version) so a cursor resumes exactly where a page ended. */
@@ -248,9 +251,17 @@ export async function readHistory(db: Queryable, tenantId: string, query: Histor
     const n = params.length;
     where.push(`(last_updated, resource_type, id, version_id) < ($${n - 3}, $${n - 2}, $${n - 1}, $${n})`);
   }
+  if (query.scope) {
+    where.push(
+      scopeSql(query.scope, 'h', (value) => {
+        params.push(value);
+        return `$${params.length}`;
+      }),
+    );
+  }
   params.push(query.count);
   const result = await db.query<VersionRow>(
-    `SELECT ${CURRENT_COLUMNS}, method FROM fhir_resource_history WHERE ${where.join(' AND ')}
+    `SELECT ${CURRENT_COLUMNS}, method FROM fhir_resource_history h WHERE ${where.join(' AND ')}
      ORDER BY last_updated DESC, resource_type DESC, id DESC, version_id DESC LIMIT $${params.length}`,
     params,
   );

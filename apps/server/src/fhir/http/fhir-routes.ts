@@ -2,7 +2,6 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { conditionalCreate, conditionalDelete, conditionalUpdate } from '../bundle';
 import { fhirErrors } from '../core/outcome';
-import type { FhirContext } from '../core/repository';
 import type { FhirServices } from '../fhir-services';
 import type { OperationLevel, OperationResult } from '../operations/operation-registry';
 import { shapeStored } from '../search';
@@ -19,6 +18,9 @@ import {
 import { historyBundle, parseHistoryParams } from './history';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
+
+/** Operations only a policy that names them grants (no falling back to read access of the type). */
+const GRANTED_BY_NAME = new Set(['everything', 'export']);
 
 interface Params {
   type?: string;
@@ -96,8 +98,11 @@ export function registerFhirRoutes(app: FastifyInstance, services: FhirServices,
         if (!found) throw fhirErrors.notSupported(`Operation $${name} is not supported at the ${level} level here`);
         const method = request.method as 'GET' | 'POST';
         if (!found.methods.includes(method)) throw fhirErrors.methodNotAllowed(`$${name} does not accept ${method}`);
+        const ctx = ctxOf(request);
+        const fallback = GRANTED_BY_NAME.has(name) ? undefined : found.affectsState ? 'update' : 'read';
+        await repository.authorizeOperation(ctx, name, resourceType ?? 'System', fallback);
         const result = await found.handle({
-          ctx: ctxOf(request),
+          ctx,
           services,
           level,
           ...(resourceType ? { resourceType } : {}),

@@ -1,7 +1,9 @@
 import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
+import { permitted } from '../core/access';
 import { isResourceType, searchParametersFor } from '../core/definitions';
 import { fhirErrors } from '../core/outcome';
 import { readMany } from '../core/resource-store';
+import { includeFilter } from '../search/search-access';
 import { parseInstant, readParams } from './operation-params';
 import type { FhirOperation, OperationInput } from './operation-registry';
 import { compartmentParams, isPatientSpecific, patientCompartmentTypes } from './patient-compartment';
@@ -50,8 +52,16 @@ export const everythingOperation: FhirOperation = {
     const referencing = await services.repository.reading(ctx, (db) =>
       typesReferencingPatient(db, ctx.tenantId, patientId),
     );
+    // Types the caller may not search are left out, not refused: $everything is everything they may see.
+    const searchable = await services.repository.reading(ctx, async (db) => {
+      const open = new Set<string>();
+      for (const type of patientCompartmentTypes()) {
+        if (await permitted(ctx.access, db, 'search', type)) open.add(type);
+      }
+      return open;
+    });
     for (const type of patientCompartmentTypes()) {
-      if ((wanted && !wanted.has(type)) || !referencing.has(type)) continue;
+      if ((wanted && !wanted.has(type)) || !referencing.has(type) || !searchable.has(type)) continue;
       const filters: [string, string][] = [];
       if (since) filters.push(['_lastUpdated', `ge${since}`]);
       if ((start || end) && searchParametersFor(type).date?.type === 'date') {
@@ -86,7 +96,11 @@ export const everythingOperation: FhirOperation = {
       .map((stored) => JSON.parse(stored!.content!) as Resource);
 
     const shared = sharedReferences(resources, input.baseUrl, wanted);
-    const included = await services.repository.reading(ctx, (db) => readMany(db, ctx.tenantId, shared));
+    const included = await services.repository.reading(ctx, async (db) => {
+      const found = await readMany(db, ctx.tenantId, shared);
+      const visible = includeFilter(ctx.access, db);
+      return visible ? visible(found) : found;
+    });
 
     const entry: BundleEntry[] = [
       ...resources.map((resource) => ({

@@ -79,6 +79,8 @@ export async function loadIncluded(
   matches: Ref[],
   includes: IncludeSpec[],
   revincludes: IncludeSpec[],
+  /** Keeps only what the caller may see (absent: everything). */
+  visible?: (versions: StoredVersion[]) => Promise<StoredVersion[]>,
 ): Promise<{ resources: StoredVersion[]; truncated: boolean }> {
   if (!includes.length && !revincludes.length) return { resources: [], truncated: false };
   let truncated = false;
@@ -101,7 +103,8 @@ export async function loadIncluded(
     });
     const room = MAX_INCLUDED - added.length;
     if (fresh.length > room || candidates.length >= MAX_INCLUDED) truncated = true;
-    const stored = await readMany(db, tenantId, fresh.slice(0, room));
+    const read = await readMany(db, tenantId, fresh.slice(0, room));
+    const stored = visible ? await visible(read) : read;
     added.push(...stored);
     frontier = stored.map((version) => ({ resourceType: version.resourceType, id: version.id }));
   }

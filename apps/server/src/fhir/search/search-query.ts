@@ -1,3 +1,4 @@
+import type { TypeScope } from '../core/access';
 import type { ParamDefinition } from './search-definitions';
 
 /** The typed form of a search request: what search-parser produces and search-sql consumes. */
@@ -78,4 +79,9 @@ export interface SearchQuery {
   revincludes: IncludeSpec[];
   /** The parameters as understood, for self and next links (the cursor left out). */
   linkParams: [string, string][];
+  /**
+   * What the caller may see: `main` restricts the matches, `related` the resources a chain or `_has`
+   * looks through (a type missing from it is closed). Absent: no restriction.
+   */
+  access?: { main?: TypeScope; related?: TypeScope };
 }

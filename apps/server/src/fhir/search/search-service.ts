@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../../platform/db';
 import { FhirError, issue } from '../core/outcome';
 import type { FhirContext } from '../core/repository';
 import type { SearchRequest, SearchService } from '../fhir-services';
+import { includeFilter, restrictSearch } from './search-access';
 import { searchsetBundle } from './search-bundle';
 import { DEFAULT_TOTAL_LIMIT, MAX_INCLUDED } from './search-constants';
 import { paramsFor } from './search-definitions';
@@ -36,11 +37,13 @@ export class FhirSearchService implements SearchService {
   }
 
   async search(ctx: FhirContext, request: SearchRequest, baseUrl: string): Promise<Bundle> {
-    const { query, problems } = parseSearch(request.resourceType, request.params);
+    const parsed = parseSearch(request.resourceType, request.params);
+    const { problems } = parsed;
     if (request.handling === 'strict') rejectProblems(problems);
     const warnings = problemIssues(problems, 'warning');
-    const currentCursor = query.cursor ? request.params.find(([name]) => name === '_cursor')?.[1] : undefined;
+    const currentCursor = parsed.query.cursor ? request.params.find(([name]) => name === '_cursor')?.[1] : undefined;
     return this.reading(ctx, async (db) => {
+      const query = await restrictSearch(ctx.access, db, parsed.query);
       if (query.summary === 'count') {
         const total = await this.total(db, ctx.tenantId, { ...query, total: 'accurate' }, 0, false);
         return searchsetBundle(
@@ -73,6 +76,7 @@ export class FhirSearchService implements SearchService {
         rows.map((row) => ({ resourceType: row.resource_type, id: row.id })),
         query.includes,
         query.revincludes,
+        includeFilter(ctx.access, db),
       );
       const total = await this.total(db, ctx.tenantId, query, rows.length, hasMore || Boolean(query.cursor));
       return searchsetBundle(
@@ -106,7 +110,8 @@ export class FhirSearchService implements SearchService {
     const { query, problems } = parseSearch(resourceType, params);
     rejectProblems(problems);
     const rows = await this.reading(ctx, async (db) => {
-      const { rows } = await this.page(db, ctx.tenantId, { ...query, sort: [], cursor: undefined, count: limit });
+      const restricted = await restrictSearch(ctx.access, db, query);
+      const { rows } = await this.page(db, ctx.tenantId, { ...restricted, sort: [], cursor: undefined, count: limit });
       return rows;
     });
     return rows.slice(0, limit).map((row) => row.id);

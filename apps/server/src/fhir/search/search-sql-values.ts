@@ -1,3 +1,4 @@
+import type { TypeScope } from '../core/access';
 import { escapeLike, foldString } from './normalise';
 import type { Modifier, Prefix, SearchValue } from './search-query';
 
@@ -5,6 +6,9 @@ import type { Modifier, Prefix, SearchValue } from './search-query';
 export class SqlParams {
   readonly values: unknown[] = [];
   private aliases = 0;
+
+  /** What chained and `_has` resources the caller may see (absent: all). */
+  constructor(readonly related?: TypeScope) {}
 
   /** A table alias unique within the statement. */
   alias(prefix: string): string {

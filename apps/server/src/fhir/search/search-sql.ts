@@ -1,3 +1,4 @@
+import { scopeSql } from '../core/access';
 import type { ParamDefinition } from './search-definitions';
 import type { Condition, Cursor, SearchQuery, SearchValue, SortKey } from './search-query';
 import { type Columns, instantSql, SqlParams, tableColumns, valueSql } from './search-sql-values';
@@ -57,6 +58,15 @@ function indexExists(param: ParamDefinition, resource: string, p: SqlParams, ext
   return `EXISTS (SELECT 1 FROM ${param.table} ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(param.code)}${filter})`;
 }
 
+/** Restricts a chained or `_has` row to what the caller may see of its types. */
+function relatedSql(row: string, types: string[], p: SqlParams): string {
+  if (!p.related) return '';
+  const scope = new Map(
+    types.flatMap((type) => (p.related!.has(type) ? [[type, p.related!.get(type)!] as const] : [])),
+  );
+  return ` AND ${scopeSql(scope, row, (value) => p.add(value))}`;
+}
+
 /** The SQL condition for one parsed condition on the resource row `resource`. */
 export function conditionSql(condition: Condition, resource: string, p: SqlParams): string {
   switch (condition.kind) {
@@ -94,7 +104,7 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
           : `${target}.resource_type = ANY(${p.add(condition.targetTypes)}::text[])`;
       return `EXISTS (SELECT 1 FROM fhir_sp_reference ${row} WHERE ${rowOf(row, resource)} AND ${row}.code = ${p.add(condition.param.code)}
         AND EXISTS (SELECT 1 FROM fhir_resource ${target} WHERE ${target}.tenant_id = ${row}.tenant_id AND ${targetType}
-          AND ${target}.resource_type = ${row}.target_type AND ${target}.id = ${row}.target_id AND NOT ${target}.deleted
+          AND ${target}.resource_type = ${row}.target_type AND ${target}.id = ${row}.target_id AND NOT ${target}.deleted${relatedSql(target, condition.targetTypes, p)}
           AND ${conditionSql(condition.next, target, p)}))`;
     }
     case 'has': {
@@ -104,7 +114,7 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
         AND ${row}.target_type = ${resource}.resource_type AND ${row}.target_id = ${resource}.id
         AND ${row}.resource_type = ${p.add(condition.sourceType)} AND ${row}.code = ${p.add(condition.referenceCode)}
         AND EXISTS (SELECT 1 FROM fhir_resource ${source} WHERE ${source}.tenant_id = ${row}.tenant_id
-          AND ${source}.resource_type = ${row}.resource_type AND ${source}.id = ${row}.resource_id AND NOT ${source}.deleted
+          AND ${source}.resource_type = ${row}.resource_type AND ${source}.id = ${row}.resource_id AND NOT ${source}.deleted${relatedSql(source, [condition.sourceType], p)}
           AND ${conditionSql(condition.next, source, p)}))`;
     }
   }
@@ -158,6 +168,7 @@ function whereClauses(query: SearchQuery, tenantId: string, p: SqlParams): strin
   if (query.types.length === 1) where.push(`r.resource_type = ${p.add(query.types[0])}`);
   else if (query.types.length > 1) where.push(`r.resource_type = ANY(${p.add(query.types)}::text[])`);
   for (const condition of query.conditions) where.push(conditionSql(condition, 'r', p));
+  if (query.access?.main) where.push(scopeSql(query.access.main, 'r', (value) => p.add(value)));
   return where;
 }
 
@@ -205,7 +216,7 @@ function keysetSql(sortExpressions: string[], query: SearchQuery, cursor: Cursor
 
 /** The page query: matching rows in sort order after the cursor, one more than the page to know if there is a next. */
 export function selectSql(query: SearchQuery, tenantId: string): SelectPlan {
-  const p = new SqlParams();
+  const p = new SqlParams(query.access?.related);
   const where = whereClauses(query, tenantId, p);
   const sortExpressions = query.sort.map((key) => sortExpression(key, 'r', p));
   if (query.cursor) where.push(keysetSql(sortExpressions, query, query.cursor, p));
@@ -230,7 +241,7 @@ export function selectSql(query: SearchQuery, tenantId: string): SelectPlan {
 
 /** Counts matches, stopping at `cap` when given (so a default total never reads more than that). */
 export function countSql(query: SearchQuery, tenantId: string, cap?: number): { sql: string; params: unknown[] } {
-  const p = new SqlParams();
+  const p = new SqlParams(query.access?.related);
   const where = whereClauses(query, tenantId, p);
   const inner = `SELECT 1 FROM fhir_resource r WHERE ${where.join('\n AND ')}`;
   const sql =
@@ -242,7 +253,7 @@ export function countSql(query: SearchQuery, tenantId: string, cap?: number): { 
 
 /** The planner's estimate of the match count, for `_total=estimate`. */
 export function estimateSql(query: SearchQuery, tenantId: string): { sql: string; params: unknown[] } {
-  const p = new SqlParams();
+  const p = new SqlParams(query.access?.related);
   const where = whereClauses(query, tenantId, p);
   return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE ${where.join(' AND ')}`, params: p.values };
 }

@@ -12,6 +12,8 @@ const ROUTE_RULES: Record<string, readonly string[] | 'any-principal'> = {
   'tenant-admin': ['tenant_admin', 'super_admin'],
   'super-admin': ['super_admin'],
   'audit-read': ['tenant_admin', 'super_admin'],
+  // Emergency access to a patient's record: for those who treat patients.
+  'break-the-glass': ['physician', 'nurse', 'pharmacist'],
 };
 
 /** Rules that routes may declare; a route with any other rule (or none) is refused. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../platform/db';
+import type { RowFilter } from '../../core/access';
 
 export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed';
 export type ExportLevel = 'system' | 'patient' | 'group';
@@ -17,6 +18,8 @@ export interface ExportJob {
   manifest: string | null;
   error: string | null;
   attempts: number;
+  /** What the requester could read when they asked, per type (null: everything); the export keeps to it. */
+  accessScope: Record<string, RowFilter> | null;
 }
 
 interface JobRow {
@@ -33,6 +36,7 @@ interface JobRow {
   manifest: string | null;
   error: string | null;
   attempts: number;
+  access_scope: string | null;
 }
 
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
@@ -52,20 +56,37 @@ function toJob(row: JobRow): ExportJob {
     manifest: row.manifest,
     error: row.error,
     attempts: Number(row.attempts),
+    accessScope: row.access_scope ? (JSON.parse(row.access_scope) as Record<string, RowFilter>) : null,
   };
 }
 
 const COLUMNS = `tenant_id, id, status, level, group_id, types, since, request_url, transaction_time, progress,
-  manifest, error, attempts`;
+  manifest, error, attempts, access_scope`;
 
 export async function insertJob(
   db: Queryable,
-  job: Pick<ExportJob, 'tenantId' | 'id' | 'level' | 'groupId' | 'types' | 'since' | 'requestUrl' | 'transactionTime'>,
+  job: Pick<
+    ExportJob,
+    'tenantId' | 'id' | 'level' | 'groupId' | 'types' | 'since' | 'requestUrl' | 'transactionTime'
+  > & {
+    accessScope?: ExportJob['accessScope'];
+  },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO fhir_export_job (tenant_id, id, status, level, group_id, types, since, request_url, transaction_time)
-     VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8)`,
-    [job.tenantId, job.id, job.level, job.groupId, job.types, job.since, job.requestUrl, job.transactionTime],
+    `INSERT INTO fhir_export_job (tenant_id, id, status, level, group_id, types, since, request_url, transaction_time,
+       access_scope)
+     VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      job.tenantId,
+      job.id,
+      job.level,
+      job.groupId,
+      job.types,
+      job.since,
+      job.requestUrl,
+      job.transactionTime,
+      job.accessScope ? JSON.stringify(job.accessScope) : null,
+    ],
   );
 }
 

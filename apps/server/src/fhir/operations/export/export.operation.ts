@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../platform/db';
+import { typeScope } from '../../core/access';
 import { isResourceType } from '../../core/definitions';
 import { fhirErrors } from '../../core/outcome';
 import { parseInstant, readParams } from '../operation-params';
@@ -56,6 +57,10 @@ export function exportOperation(deps: { db: Database; worker: ExportWorker; now:
       const types = parseTypes(params.getAll('_type'));
       if (level === 'group') await input.services.repository.read(input.ctx, 'Group', input.id!);
 
+      // The export keeps to what the requester may read now, whoever runs the job later.
+      const scope = await input.services.repository.reading(input.ctx, (db) =>
+        typeScope(input.ctx.access, db, 'read', undefined),
+      );
       const id = randomUUID();
       await deps.db.transaction(input.ctx.tenantId, (tx) =>
         insertJob(tx, {
@@ -67,6 +72,7 @@ export function exportOperation(deps: { db: Database; worker: ExportWorker; now:
           since,
           requestUrl: requestUrl(input),
           transactionTime: deps.now().toISOString(),
+          accessScope: scope ? Object.fromEntries(scope) : null,
         }),
       );
       deps.worker.enqueue(input.ctx.tenantId, id);

@@ -2,6 +2,7 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Group, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Database } from '../../../platform/db';
+import { rowVisible } from '../../core/access';
 import { resourceTypes } from '../../core/definitions';
 import { FhirError } from '../../core/outcome';
 import type { FhirRepository } from '../../core/repository';
@@ -185,11 +186,14 @@ export class ExportWorker implements BackgroundWork {
     const members = job.level === 'group' ? await this.groupMembers(job) : undefined;
     // Every type the level covers: an empty type costs one index probe, cheaper than finding which have data.
     const inScope = job.level === 'system' ? resourceTypes() : patientCompartmentTypes();
-    const types = job.types ? inScope.filter((type) => job.types!.includes(type)) : inScope;
+    const requested = job.types ? inScope.filter((type) => job.types!.includes(type)) : inScope;
+    const access = job.accessScope;
+    const types = access ? requested.filter((type) => access[type] !== undefined) : requested;
     const output: StoredOutput[] = [];
     let written = 0;
     for (const [index, type] of types.entries()) {
-      const belongs =
+      const filter = access?.[type];
+      const levelBelongs =
         job.level === 'system'
           ? undefined
           : (resource: Resource) => {
@@ -198,6 +202,10 @@ export class ExportWorker implements BackgroundWork {
               for (const patient of patients) if (members.has(patient)) return true;
               return false;
             };
+      const belongs =
+        filter && filter.kind !== 'all'
+          ? (resource: Resource) => rowVisible(filter, resource) && (!levelBelongs || levelBelongs(resource))
+          : levelBelongs;
       const files = await this.exportType(job, folder, type, belongs, (count) =>
         this.beat(job, `${type}: ${count} resources; ${index} of ${types.length} types done, ${written} resources`),
       );
