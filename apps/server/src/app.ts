@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
 import { registerAccessModule } from './modules/access';
-import { registerAuditModule } from './modules/audit';
+import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerEncountersModule } from './modules/encounters';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
@@ -23,6 +23,9 @@ import {
   requestIdFrom,
 } from './platform/http';
 import { registerVaultProxy } from './platform/http/vault-proxy';
+import { registerCors } from './platform/http/cors';
+import { registerRateLimit } from './platform/http/rate-limit';
+import { registerSecurityHeaders } from './platform/http/security-headers';
 import { registerWebApp } from './platform/http/web-app';
 import { newLocalAdminToken, registerLocalAdmin } from './platform/local-admin';
 import { createLogger } from './platform/logging';
@@ -75,7 +78,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   app.addHook('preHandler', async (request) => {
     if (request.tenantId !== config.defaultTenant) await tenants.ensure(request.tenantId, `Tenant ${request.tenantId}`);
   });
-  const audit = registerAuditModule(app, { db: deps.db, now: deps.now, localAdminToken: () => localAdminToken });
+  await registerSecurityHeaders(app, { tls: publicBaseUrl(config).startsWith('https:') });
+  await registerCors(app, { origins: config.corsOrigins, credentials: config.corsAllowCredentials });
+  await registerRateLimit(app, {
+    perMinute: config.rateLimitPerMinute,
+    loginPerMinute: config.rateLimitLoginPerMinute,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.rateLimitRedisPrefix,
+  });
+  const audit = await registerAuditModule(app, {
+    db: deps.db,
+    now: deps.now,
+    localAdminToken: () => localAdminToken,
+    key: loadAuditKey(config.auditHmacKey, config.dataDir),
+    retentionDays: config.auditRetentionDays,
+  });
   registerAuditVerifyRoutes(app, audit, deps.now);
   await registerIdentityModule(app, {
     config,
@@ -126,6 +143,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     hooks: patientWriteHooks(),
   });
   registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
+  // Every FHIR write stages its audit record inside its own transaction.
+  auditFhirWrites(fhir.repository, audit);
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });

@@ -158,6 +158,98 @@ export const SETTINGS = {
     z.string().min(3).default('admin@meridian.local'),
     'Sign-in name of the super admin created on first start.',
   ),
+  auditHmacKey: setting(
+    'AUDIT_HMAC_KEY',
+    z.string().min(32, 'must be at least 32 characters (e.g. 32 random bytes in base64)').optional(),
+    'Key of the audit chain (HMAC-SHA-256), so database rights alone cannot recompute it. Production should supply it (e.g. from Meridian Vault) and share it across servers. Unset: generated once into DATA_DIR/audit-hmac.key (mode 0600).',
+    true,
+  ),
+  auditRetentionDays: setting(
+    'AUDIT_RETENTION_DAYS',
+    z.coerce.number().int().min(1).default(2555),
+    'Days an audit record is kept; a daily purge removes older ones and leaves a keyed checkpoint (default 7 years).',
+  ),
+  rateLimitPerMinute: setting(
+    'RATE_LIMIT_PER_MINUTE',
+    z.coerce.number().int().min(0).default(600),
+    'Requests per minute per signed-in user or service client (per address for anonymous callers); 0 turns rate limits off.',
+  ),
+  rateLimitLoginPerMinute: setting(
+    'RATE_LIMIT_LOGIN_PER_MINUTE',
+    z.coerce.number().int().min(1).default(20),
+    'Sign-in attempts per minute per address (login, token, refresh, two-factor check, OAuth).',
+  ),
+  redisUrl: setting(
+    'REDIS_URL',
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    'Redis for rate-limit counters shared by every server. Unset: counters live in each process.',
+    true,
+  ),
+  rateLimitRedisPrefix: setting(
+    'RATE_LIMIT_REDIS_PREFIX',
+    z.string().min(1).default('meridian:rate-limit:'),
+    'Prefix of the rate-limit keys in Redis.',
+  ),
+  corsOrigins: setting(
+    'CORS_ORIGINS',
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin must be scheme://host[:port], no paths or *')),
+      ),
+    'Comma-separated browser origins allowed to call the API cross-origin (e.g. a SMART app). Unset: none.',
+  ),
+  corsAllowCredentials: setting(
+    'CORS_ALLOW_CREDENTIALS',
+    bool.default(false),
+    'Let the CORS origins send cookies; apps using bearer tokens do not need it.',
+  ),
+  smartLaunchTtlSeconds: setting(
+    'SMART_LAUNCH_TTL_SECONDS',
+    z.coerce.number().int().min(30).max(3600).default(300),
+    'How long an EHR launch id (POST /smart/launch) can be used to start an app.',
+  ),
+  oidcIssuerUrl: setting(
+    'OIDC_ISSUER_URL',
+    z.url().optional(),
+    'Issuer of an external OpenID Connect provider (Keycloak, Auth0, Entra ID) users may sign in with; found by discovery. Unset: off.',
+  ),
+  oidcClientId: setting(
+    'OIDC_CLIENT_ID',
+    z.string().min(1).optional(),
+    'Client id Meridian has at the external provider.',
+  ),
+  oidcClientSecret: setting(
+    'OIDC_CLIENT_SECRET',
+    z.string().min(1).optional(),
+    'Client secret Meridian has at the external provider.',
+    true,
+  ),
+  oidcRoleClaim: setting(
+    'OIDC_ROLE_CLAIM',
+    z.string().min(1).default('roles'),
+    'Claim of the external provider that carries roles or groups (a dotted path such as realm_access.roles works).',
+  ),
+  oidcRoleMap: setting(
+    'OIDC_ROLE_MAP',
+    z.string().default(''),
+    'How claim values become Meridian roles: `value=role` pairs separated by commas (e.g. `doctors=physician,it-admins=tenant_admin`). A user with no mapped role is refused.',
+  ),
+  oidcProviderName: setting(
+    'OIDC_PROVIDER_NAME',
+    z.string().min(1).default('your organization'),
+    'Name shown on the sign-in button of the external provider.',
+  ),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -197,6 +289,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // The FHIR suites call the API without tokens; tests that sign in turn these on.
     authRequired: false,
     bootstrapAdmin: false,
+    // Suites make many calls from one address; the rate-limit tests turn limits on.
+    rateLimitPerMinute: 0,
+    // A fixed key instead of a file in DATA_DIR.
+    auditHmacKey: 'meridian-test-audit-key-0123456789abcdef',
     ...overrides,
   };
 }

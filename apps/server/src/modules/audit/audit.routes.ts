@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from './audit.chain';
 import { auditErrors } from './audit.errors';
 import { auditBundle, auditCsv } from './audit.fhir';
+import { callerOf, chainStagedOf, patientFromReference, patientOfResource } from './audit.http';
+import { requestAuditScope } from './audit.scope';
 import type { AuditService } from './audit.service';
 import type { AuditFilter } from './audit.store';
 
@@ -54,26 +56,12 @@ export function fhirInteraction(
       return typed('vread', true);
     case '/:type/:id/:op':
       return { ...typed(`operation:${(params.op ?? '').replace(/^\$/, '')}`, true) };
-    default:
-      return { action: method.toLowerCase() };
+    default: {
+      // Plain routes of operations: bulk export status, cancel and file downloads.
+      const operation = /^\/\$([A-Za-z][A-Za-z-]*)\//.exec(path);
+      return { action: operation ? `operation:${operation[1]}` : method.toLowerCase() };
+    }
   }
-}
-
-const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/\d+)?$/;
-
-function patientFromReference(reference: unknown): string | undefined {
-  return typeof reference === 'string' ? PATIENT_REFERENCE.exec(reference)?.[1] : undefined;
-}
-
-/** The patient a resource is about, for the ones that say so directly. */
-function patientOfResource(resource: Record<string, unknown>): string | undefined {
-  if (resource.resourceType === 'Patient' && typeof resource.id === 'string') return resource.id;
-  for (const field of ['subject', 'patient', 'beneficiary']) {
-    const value = resource[field] as { reference?: unknown } | undefined;
-    const found = patientFromReference(value?.reference);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 function patientOfQuery(url: string, resourceType: string | undefined): string | undefined {
@@ -88,7 +76,8 @@ function patientOfQuery(url: string, resourceType: string | undefined): string |
   return undefined;
 }
 
-const PURPOSE = /^[A-Z][A-Z-]{1,31}$/;
+/** Interactions whose successful writes are recorded inside their own transaction (audit.http.ts). */
+const WRITE_ACTIONS = new Set(['create', 'update', 'patch', 'delete', 'operation:meta-add', 'operation:meta-delete']);
 
 interface Captured {
   resourceId?: string;
@@ -133,32 +122,33 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
     if (!url?.startsWith(FHIR_BASE)) return payload;
     const interaction = fhirInteraction(request.method, url, request.params as Record<string, string | undefined>);
     if (!interaction) return payload;
+    const scope = requestAuditScope.getStore();
+    if (scope?.writes && WRITE_ACTIONS.has(interaction.action) && reply.statusCode < 400) {
+      // The write's record was staged in its own transaction: chain it, do not record the write twice.
+      await chainStagedOf(request, audit);
+      return payload;
+    }
     const seen = captureFromAnswer(reply, payload);
     const status = reply.statusCode;
     const outcome: AuditOutcome = status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure';
-    const principal = request.principal;
-    const purpose = request.headers['x-purpose-of-use'];
     const resourceId = interaction.resourceId ?? seen.resourceId;
     const patientId =
       (interaction.resourceType === 'Patient' ? resourceId : undefined) ??
       seen.patientId ??
       patientOfQuery(request.url, interaction.resourceType);
     try {
+      // The batch that writes this record first chains what the request staged (a Bundle's writes).
       await audit.record({
+        ...callerOf(request),
         tenantId: request.tenantId,
         action: interaction.action,
         outcome,
-        userId: principal?.userId,
-        clientId: principal?.clientId,
-        roles: principal?.roles,
         patientId,
         resourceType: interaction.resourceType,
         resourceId,
         status,
-        ip: request.ip,
-        purposeOfUse: typeof purpose === 'string' && PURPOSE.test(purpose) ? purpose : undefined,
-        requestId: request.id,
       });
+      scope?.stagedTenants.delete(request.tenantId);
     } catch (error) {
       // Fail closed: an answer whose access cannot be put on record is withheld, never sent unrecorded.
       request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
@@ -181,7 +171,7 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-function parseFilter(query: Record<string, string | undefined>): AuditFilter {
+export function parseFilter(query: Record<string, string | undefined>): AuditFilter {
   const filter: AuditFilter = { limit: 100, offset: 0 };
   if (query.patient) filter.patientId = query.patient.replace(/^Patient\//, '');
   if (query.user) filter.userId = query.user;

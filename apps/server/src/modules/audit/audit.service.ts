@@ -1,38 +1,73 @@
 import type { Database, Queryable } from '../../platform/db';
-import { type AuditRecord, type ChainProblem, ChainVerifier } from './audit.chain';
+import {
+  type AuditCheckpoint,
+  type AuditRecord,
+  type ChainProblem,
+  ChainVerifier,
+  macChainHead,
+  macCheckpoint,
+  sameMac,
+} from './audit.chain';
+import { keyChain, latestCheckpoints, purgeBoundary, purgeTo, unkeyedHeads } from './audit.checkpoint.store';
+import { requestAuditScope } from './audit.scope';
 import {
   type AuditFilter,
   type AuditInput,
-  appendAuditRecord,
-  appendAuditRecords,
   auditedTenants,
+  chainAuditRecords,
+  countStaged,
   readAuditChainPage,
   readAuditHead,
   searchAuditRecords,
+  stageAuditRecords,
+  tenantsWithStaged,
 } from './audit.store';
 
 export interface TenantChainReport {
   tenantId: string;
   ok: boolean;
   records: number;
+  /** Records staged by committed changes but not yet chained (a crash, or chaining in progress). */
+  staged: number;
+  /** Where the remaining chain starts after retention purges. */
+  purgedTo?: number;
+  /** Records up to this one were chained before the audit key (plain SHA-256). */
+  keyedFrom?: number;
   problem?: ChainProblem;
+}
+
+export interface TenantPurgeReport {
+  tenantId: string;
+  /** Records removed (or, in a dry run, that would be). */
+  removed: number;
+  /** The last removed record: the chain now starts after it. */
+  throughSeq?: number;
+  dryRun: boolean;
 }
 
 export interface AuditServiceDeps {
   db: Database;
+  /** The deployment's audit key (AUDIT_HMAC_KEY or DATA_DIR/audit-hmac.key). */
+  key: Buffer;
+  /** Days a record is kept (AUDIT_RETENTION_DAYS). */
+  retentionDays: number;
   now?: () => Date;
 }
 
 interface Waiting {
-  input: AuditInput;
-  resolve: (record: AuditRecord) => void;
+  /** Undefined: a request to chain what is staged, with nothing of its own. */
+  input?: AuditInput;
+  resolve: (record: AuditRecord | undefined) => void;
   reject: (error: unknown) => void;
 }
 
 /** Records appended in one transaction at most: bounds a batch's size and its lock time. */
 const MAX_BATCH = 500;
+/** Staged rows moved into the chain per batch. */
+const STAGED_PER_BATCH = 2000;
+const DAY_MS = 24 * 3600 * 1000;
 
-/** Writes, reads and verifies the tenant audit trails. */
+/** Writes, reads, verifies and purges the tenant audit trails. */
 export class AuditService {
   private readonly now: () => Date;
   /** Records waiting for their tenant's next batch; a tenant is in `flushing` while a batch runs. */
@@ -43,23 +78,45 @@ export class AuditService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Appends on an open tenant transaction: the record stands or falls with the change it describes. */
-  append(tx: Queryable, input: AuditInput): Promise<AuditRecord> {
-    return appendAuditRecord(tx, input, this.now());
+  /**
+   * Stages a record on the open transaction of the change it describes: it commits with the change or
+   * not at all. It is chained right after the commit (`chainStaged`, which the HTTP layer awaits before
+   * answering) or by the sweeper.
+   */
+  append(tx: Queryable, input: AuditInput): Promise<void> {
+    return this.stage(tx, [input]);
+  }
+
+  /** Several records staged on one open transaction (one insert). */
+  async stage(tx: Queryable, inputs: AuditInput[]): Promise<void> {
+    await stageAuditRecords(tx, inputs, this.now());
+    // The request being served (if any) chains them before it answers.
+    const scope = requestAuditScope.getStore();
+    if (scope) for (const input of inputs) scope.stagedTenants.add(input.tenantId);
   }
 
   /**
    * Appends in a transaction of its own (reads, and events with no change of their own) and resolves
    * once the record is committed. Records that arrive while a tenant's batch is being written join the
    * next batch, so a busy server locks the chain once per batch instead of once per request, and an idle
-   * one writes each record at once.
+   * one writes each record at once. Each batch also chains the tenant's staged records first.
    */
-  record(input: AuditInput): Promise<AuditRecord> {
-    return new Promise<AuditRecord>((resolve, reject) => {
-      const queue = this.waiting.get(input.tenantId);
-      if (queue) queue.push({ input, resolve, reject });
-      else this.waiting.set(input.tenantId, [{ input, resolve, reject }]);
-      if (!this.flushing.has(input.tenantId)) void this.flush(input.tenantId);
+  async record(input: AuditInput): Promise<AuditRecord> {
+    return (await this.enqueue(input.tenantId, input))!;
+  }
+
+  /** Resolves once everything the tenant had staged before this call is chained. */
+  async chainStaged(tenantId: string): Promise<void> {
+    await this.enqueue(tenantId, undefined);
+  }
+
+  private enqueue(tenantId: string, input: AuditInput | undefined): Promise<AuditRecord | undefined> {
+    return new Promise<AuditRecord | undefined>((resolve, reject) => {
+      const entry: Waiting = { ...(input ? { input } : {}), resolve, reject };
+      const queue = this.waiting.get(tenantId);
+      if (queue) queue.push(entry);
+      else this.waiting.set(tenantId, [entry]);
+      if (!this.flushing.has(tenantId)) void this.flush(tenantId);
     });
   }
 
@@ -73,17 +130,23 @@ export class AuditService {
           return;
         }
         const batch = queue.splice(0, MAX_BATCH);
+        const withInput = batch.filter((waiting) => waiting.input);
         try {
-          const records = await this.deps.db.transaction(tenantId, (tx) =>
-            appendAuditRecords(
+          const { records, staged } = await this.deps.db.transaction(tenantId, (tx) =>
+            chainAuditRecords(
               tx,
-              batch.map((waiting) => waiting.input),
-              this.now(),
+              tenantId,
+              withInput.map((waiting) => waiting.input!),
+              { key: this.deps.key, now: this.now(), stagedLimit: STAGED_PER_BATCH },
             ),
           );
-          batch.forEach((waiting, index) => {
-            waiting.resolve(records[index]!);
+          withInput.forEach((waiting, index) => {
+            waiting.resolve(records[index]);
           });
+          const markers = batch.filter((waiting) => !waiting.input);
+          // More staged rows than one batch takes: the markers wait for the next batch.
+          if (staged === STAGED_PER_BATCH && markers.length) queue.unshift(...markers);
+          else for (const marker of markers) marker.resolve(undefined);
         } catch (error) {
           for (const waiting of batch) waiting.reject(error);
         }
@@ -93,21 +156,112 @@ export class AuditService {
     }
   }
 
+  /** Chains every tenant's staged rows (left by a crash, or by changes outside a request). */
+  async sweep(): Promise<number> {
+    const tenants = await this.deps.db.asOwner((db) => tenantsWithStaged(db));
+    for (const tenantId of tenants) await this.chainStaged(tenantId);
+    return tenants.length;
+  }
+
+  /**
+   * Keys chains begun before the deployment had an audit key: records so far keep their plain SHA-256
+   * hashes, a keyed `keyed-from` checkpoint marks where they end, and the head is signed. Runs at start,
+   * before anything is appended.
+   */
+  async keyLegacyChains(): Promise<number> {
+    return this.deps.db.asOwner(async (db) => {
+      let keyed = 0;
+      for (const head of await unkeyedHeads(db)) {
+        const unsigned = { ...head, kind: 'keyed-from' as const, createdAt: this.now().toISOString() };
+        const checkpoint: AuditCheckpoint = { ...unsigned, mac: macCheckpoint(this.deps.key, unsigned) };
+        const headMac = macChainHead(this.deps.key, head.tenantId, head.seq, head.hash);
+        if (await keyChain(db, checkpoint, headMac)) keyed++;
+      }
+      return keyed;
+    });
+  }
+
   search(tenantId: string, filter: AuditFilter): Promise<AuditRecord[]> {
     return this.deps.db.withTenant(tenantId, (db) => searchAuditRecords(db, tenantId, filter));
   }
 
   /**
-   * Recomputes each tenant's chain from its first record and reports where it first breaks. Runs as the
-   * schema owner, so it sees every tenant (or only `tenantId`).
+   * Removes records older than the retention period, each tenant's oldest first, and leaves a keyed
+   * `purged-to` checkpoint (the last removed record's sequence number and hash) so the rest still
+   * verifies. A record is removed only if it and every record before it have expired. Runs as the schema
+   * owner: the server's role cannot delete audit rows.
+   */
+  async purge(options: { tenantId?: string; dryRun?: boolean } = {}): Promise<TenantPurgeReport[]> {
+    const now = this.now();
+    const cutoff = new Date(now.getTime() - this.deps.retentionDays * DAY_MS).toISOString();
+    const dryRun = options.dryRun ?? false;
+    return this.deps.db.asOwner(async (db) => {
+      const tenants = options.tenantId ? [options.tenantId] : await auditedTenants(db);
+      const reports: TenantPurgeReport[] = [];
+      for (const tenantId of tenants) {
+        const boundary = await purgeBoundary(db, tenantId, cutoff);
+        if (!boundary) {
+          reports.push({ tenantId, removed: 0, dryRun });
+          continue;
+        }
+        if (dryRun) {
+          reports.push({ tenantId, removed: boundary.count, throughSeq: boundary.seq, dryRun });
+          continue;
+        }
+        const unsigned = {
+          tenantId,
+          kind: 'purged-to' as const,
+          seq: boundary.seq,
+          hash: boundary.hash,
+          createdAt: now.toISOString(),
+        };
+        const removed = await purgeTo(db, { ...unsigned, mac: macCheckpoint(this.deps.key, unsigned) }, cutoff);
+        reports.push({ tenantId, removed, ...(removed ? { throughSeq: boundary.seq } : {}), dryRun });
+      }
+      return reports;
+    });
+  }
+
+  /**
+   * Recomputes each tenant's chain from its first record (or its latest purge checkpoint) and reports
+   * where it first breaks. Runs as the schema owner, so it sees every tenant (or only `tenantId`).
    */
   async verify(tenantId?: string): Promise<TenantChainReport[]> {
     return this.deps.db.asOwner(async (db) => {
       const tenants = tenantId ? [tenantId] : await auditedTenants(db);
       const reports: TenantChainReport[] = [];
       for (const tenant of tenants) {
-        const verifier = new ChainVerifier();
-        let after = 0;
+        const checkpoints = await latestCheckpoints(db, tenant);
+        const staged = await countStaged(db, tenant);
+        const forged = Object.values(checkpoints).find(
+          (checkpoint) => !sameMac(checkpoint.mac, macCheckpoint(this.deps.key, checkpoint)),
+        );
+        const { 'purged-to': purged, 'keyed-from': keyed } = checkpoints;
+        const summary = {
+          tenantId: tenant,
+          staged,
+          ...(purged ? { purgedTo: purged.seq } : {}),
+          ...(keyed ? { keyedFrom: keyed.seq + 1 } : {}),
+        };
+        if (forged) {
+          reports.push({
+            ...summary,
+            ok: false,
+            records: 0,
+            problem: {
+              kind: 'altered',
+              seq: forged.seq,
+              message: `The ${forged.kind} checkpoint at record ${forged.seq} does not carry a valid signature: it was forged or altered, or the audit key differs`,
+            },
+          });
+          continue;
+        }
+        const verifier = new ChainVerifier({
+          key: this.deps.key,
+          ...(keyed ? { legacyUntil: keyed.seq } : {}),
+          ...(purged ? { purgedTo: { seq: purged.seq, hash: purged.hash } } : {}),
+        });
+        let after = purged?.seq ?? 0;
         for (;;) {
           const page = await readAuditChainPage(db, tenant, after, 2000);
           if (!page.length) break;
@@ -115,9 +269,9 @@ export class AuditService {
           after = page[page.length - 1]!.seq;
           if (verifier.problem) break;
         }
-        verifier.finish(await readAuditHead(db, tenant));
+        verifier.finish(tenant, await readAuditHead(db, tenant));
         reports.push({
-          tenantId: tenant,
+          ...summary,
           ok: !verifier.problem,
           records: verifier.checked,
           ...(verifier.problem ? { problem: verifier.problem } : {}),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../platform/db';
-import { type AuditOutcome, type AuditRecord, GENESIS_HASH, hashAuditRecord } from './audit.chain';
+import { type AuditOutcome, type AuditRecord, GENESIS_HASH, macAuditRecord, macChainHead } from './audit.chain';
 
 /** What a caller says about an event; the store adds the id, time, sequence number and hashes. */
 export interface AuditInput {
@@ -24,6 +24,11 @@ export interface AuditFilter {
   patientId?: string;
   userId?: string;
   action?: string;
+  /** Any of these actions (reports). */
+  actions?: string[];
+  /** Actions starting with this text (e.g. `operation:export`). */
+  actionPrefix?: string;
+  purposeOfUse?: string;
   outcome?: string;
   from?: string;
   to?: string;
@@ -83,22 +88,110 @@ function fromRow(row: AuditRow): AuditRecord {
   };
 }
 
-/**
- * Appends one record to the tenant's chain on an open transaction. Locking the chain's head row
- * serialises writers of one tenant, so two never link to the same previous record.
- */
-export async function appendAuditRecord(tx: Queryable, input: AuditInput, now: Date): Promise<AuditRecord> {
-  const [record] = await appendAuditRecords(tx, [input], now);
-  return record!;
+/** A record to chain: a new one, or one staged earlier in a change's transaction (with its id and time). */
+export interface PendingAuditRecord extends AuditInput {
+  id?: string;
+  recordedAt?: string;
+}
+
+const STAGED_COLUMNS = `tenant_id, id,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
+  action, outcome, user_id, client_id, roles, patient_id, resource_type, resource_id, status, ip,
+  purpose_of_use, request_id, detail`;
+
+function toStagedRow(input: AuditInput, id: string, recordedAt: string) {
+  return {
+    tenant_id: input.tenantId,
+    id,
+    recorded_at: recordedAt,
+    action: input.action,
+    outcome: input.outcome,
+    user_id: input.userId ?? null,
+    client_id: input.clientId ?? null,
+    roles: input.roles ?? [],
+    patient_id: input.patientId ?? null,
+    resource_type: input.resourceType ?? null,
+    resource_id: input.resourceId ?? null,
+    status: input.status ?? null,
+    ip: input.ip ?? null,
+    purpose_of_use: input.purposeOfUse ?? null,
+    request_id: input.requestId ?? null,
+    detail: input.detail ?? null,
+  };
 }
 
 /**
- * Appends records of one tenant, in order, with one lock of the chain head and one insert: what lets
- * the audit trail keep up when many requests finish at once.
+ * Stages records on the open transaction of the change they describe: they commit (or roll back) with
+ * it, and are chained right after. No lock is taken, so a tenant's writes do not queue on its chain.
  */
-export async function appendAuditRecords(tx: Queryable, inputs: AuditInput[], now: Date): Promise<AuditRecord[]> {
-  const tenantId = inputs[0]?.tenantId;
-  if (!tenantId) return [];
+export async function stageAuditRecords(tx: Queryable, inputs: AuditInput[], now: Date): Promise<void> {
+  if (!inputs.length) return;
+  const recordedAt = now.toISOString();
+  await tx.query(
+    `INSERT INTO audit_staged (tenant_id, id, recorded_at, action, outcome, user_id, client_id, roles, patient_id,
+       resource_type, resource_id, status, ip, purpose_of_use, request_id, detail)
+     SELECT tenant_id, id, recorded_at, action, outcome, user_id, client_id, roles, patient_id,
+       resource_type, resource_id, status, ip, purpose_of_use, request_id, detail
+     FROM jsonb_populate_recordset(NULL::audit_staged, $1::jsonb)`,
+    [JSON.stringify(inputs.map((input) => toStagedRow(input, randomUUID(), recordedAt)))],
+  );
+}
+
+/** Staged rows committed so far, taken out of staging (in the caller's transaction) to be chained. */
+async function takeStaged(tx: Queryable, tenantId: string, limit: number): Promise<PendingAuditRecord[]> {
+  const result = await tx.query<Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>>(
+    `DELETE FROM audit_staged WHERE tenant_id = $1 AND id IN (
+       SELECT id FROM audit_staged WHERE tenant_id = $1 ORDER BY recorded_at, id LIMIT $2)
+     RETURNING ${STAGED_COLUMNS}`,
+    [tenantId, limit],
+  );
+  return result.rows
+    .sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : a.id < b.id ? -1 : 1))
+    .map((row) => ({
+      tenantId: row.tenant_id,
+      id: row.id,
+      recordedAt: row.recorded_at,
+      action: row.action,
+      outcome: row.outcome,
+      userId: row.user_id ?? undefined,
+      clientId: row.client_id ?? undefined,
+      roles: row.roles ?? [],
+      patientId: row.patient_id ?? undefined,
+      resourceType: row.resource_type ?? undefined,
+      resourceId: row.resource_id ?? undefined,
+      status: row.status === null ? undefined : Number(row.status),
+      ip: row.ip ?? undefined,
+      purposeOfUse: row.purpose_of_use ?? undefined,
+      requestId: row.request_id ?? undefined,
+      detail: row.detail ?? undefined,
+    }));
+}
+
+export async function countStaged(db: Queryable, tenantId: string): Promise<number> {
+  const result = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM audit_staged WHERE tenant_id = $1', [
+    tenantId,
+  ]);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** Tenants with staged rows waiting to be chained (run as the schema owner). */
+export async function tenantsWithStaged(db: Queryable): Promise<string[]> {
+  const result = await db.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM audit_staged');
+  return result.rows.map((row) => row.tenant_id);
+}
+
+/**
+ * Chains, on an open tenant transaction, the tenant's staged rows (at most `stagedLimit`) and then
+ * `inputs`, in order, with one lock of the chain head and one insert: what lets the audit trail keep up
+ * when many requests finish at once. Each record's hash is keyed (HMAC-SHA-256 with the audit key), and
+ * so is the head's signature.
+ */
+export async function chainAuditRecords(
+  tx: Queryable,
+  tenantId: string,
+  inputs: AuditInput[],
+  options: { key: Buffer; now: Date; stagedLimit: number },
+): Promise<{ records: AuditRecord[]; staged: number }> {
   if (inputs.some((input) => input.tenantId !== tenantId)) throw new Error('Audit records of one tenant at a time');
   await tx.query(
     'INSERT INTO audit_chain_head (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING',
@@ -110,14 +203,17 @@ export async function appendAuditRecords(tx: Queryable, inputs: AuditInput[], no
   );
   const previous = head.rows[0];
   if (!previous) throw new Error('The audit chain head could not be locked');
+  const staged = options.stagedLimit > 0 ? await takeStaged(tx, tenantId, options.stagedLimit) : [];
+  const pending: PendingAuditRecord[] = [...staged, ...inputs];
+  if (!pending.length) return { records: [], staged: 0 };
   let seq = Number(previous.seq);
   let prevHash = previous.hash;
-  const recordedAt = now.toISOString();
-  const records = inputs.map((input) => {
+  const recordedAt = options.now.toISOString();
+  const records = pending.map((input) => {
     const unhashed = {
-      tenantId: input.tenantId,
-      id: randomUUID(),
-      recordedAt,
+      tenantId,
+      id: input.id ?? randomUUID(),
+      recordedAt: input.recordedAt ?? recordedAt,
       action: input.action,
       outcome: input.outcome,
       userId: input.userId ?? null,
@@ -134,28 +230,15 @@ export async function appendAuditRecords(tx: Queryable, inputs: AuditInput[], no
       prevHash,
     };
     seq += 1;
-    const record: AuditRecord = { ...unhashed, seq, hash: hashAuditRecord(unhashed) };
+    const record: AuditRecord = { ...unhashed, seq, hash: macAuditRecord(options.key, unhashed) };
     prevHash = record.hash;
     return record;
   });
   const rows = records.map((record) => ({
-    tenant_id: record.tenantId,
-    seq: record.seq,
-    id: record.id,
-    recorded_at: record.recordedAt,
-    action: record.action,
-    outcome: record.outcome,
+    ...toStagedRow(record as AuditInput, record.id, record.recordedAt),
     user_id: record.userId,
     client_id: record.clientId,
-    roles: record.roles,
-    patient_id: record.patientId,
-    resource_type: record.resourceType,
-    resource_id: record.resourceId,
-    status: record.status,
-    ip: record.ip,
-    purpose_of_use: record.purposeOfUse,
-    request_id: record.requestId,
-    detail: record.detail,
+    seq: record.seq,
     prev_hash: record.prevHash,
     hash: record.hash,
   }));
@@ -168,12 +251,13 @@ export async function appendAuditRecords(tx: Queryable, inputs: AuditInput[], no
     [JSON.stringify(rows)],
   );
   const last = records[records.length - 1]!;
-  await tx.query('UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE tenant_id = $1', [
+  await tx.query('UPDATE audit_chain_head SET seq = $2, hash = $3, mac = $4 WHERE tenant_id = $1', [
     tenantId,
     last.seq,
     last.hash,
+    macChainHead(options.key, tenantId, last.seq, last.hash),
   ]);
-  return records;
+  return { records: records.slice(staged.length), staged: staged.length };
 }
 
 export async function searchAuditRecords(db: Queryable, tenantId: string, filter: AuditFilter): Promise<AuditRecord[]> {
@@ -189,6 +273,9 @@ export async function searchAuditRecords(db: Queryable, tenantId: string, filter
     where.push(`(user_id = $${params.length} OR client_id = $${params.length})`);
   }
   if (filter.action) add('action = ?', filter.action);
+  if (filter.actions) add('action = ANY(?::text[])', filter.actions);
+  if (filter.actionPrefix) add('starts_with(action, ?)', filter.actionPrefix);
+  if (filter.purposeOfUse) add('purpose_of_use = ?', filter.purposeOfUse);
   if (filter.outcome) add('outcome = ?', filter.outcome);
   if (filter.from) add('recorded_at >= ?', filter.from);
   if (filter.to) add('recorded_at < ?', filter.to);
@@ -218,18 +305,19 @@ export async function readAuditChainPage(
 export async function readAuditHead(
   db: Queryable,
   tenantId: string,
-): Promise<{ seq: number; hash: string } | undefined> {
-  const result = await db.query<{ seq: number | string; hash: string }>(
-    'SELECT seq, hash FROM audit_chain_head WHERE tenant_id = $1',
+): Promise<{ seq: number; hash: string; mac: string | null } | undefined> {
+  const result = await db.query<{ seq: number | string; hash: string; mac: string | null }>(
+    'SELECT seq, hash, mac FROM audit_chain_head WHERE tenant_id = $1',
     [tenantId],
   );
   const row = result.rows[0];
-  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+  return row ? { seq: Number(row.seq), hash: row.hash, mac: row.mac } : undefined;
 }
 
 export async function auditedTenants(db: Queryable): Promise<string[]> {
   const result = await db.query<{ tenant_id: string }>(
-    'SELECT tenant_id FROM audit_chain_head UNION SELECT DISTINCT tenant_id FROM audit_event ORDER BY 1',
+    `SELECT tenant_id FROM audit_chain_head UNION SELECT tenant_id FROM audit_event
+     UNION SELECT tenant_id FROM audit_staged ORDER BY 1`,
   );
   return result.rows.map((row) => row.tenant_id);
 }
