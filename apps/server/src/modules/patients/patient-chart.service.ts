@@ -132,7 +132,8 @@ export class PatientChartService {
       openOrders: ['ServiceRequest', [subject, ['status', 'active,on-hold,draft'], limit]],
       pendingReports: ['DiagnosticReport', [subject, ['status', 'registered,partial,preliminary'], limit]],
       pendingObservations: ['Observation', [subject, ['status', 'registered,preliminary'], limit]],
-      flags: ['Flag', [subject, ['status', 'active'], limit]],
+      // Flag has no status search parameter in R4: active ones are picked from the patient's flags.
+      flags: ['Flag', [subject, ['_count', String(SECTION_LIMIT * 5)]]],
     } satisfies Record<string, [string, [string, string][]]>;
     const names = Object.keys(sections) as (keyof typeof sections)[];
     let patient: Patient;
@@ -164,7 +165,7 @@ export class PatientChartService {
       encounters: resources(found.encounters),
       openOrders: resources(found.openOrders),
       pendingResults: [...resources(found.pendingReports), ...resources(found.pendingObservations)],
-      flags: resources(found.flags),
+      flags: resources(found.flags).filter((flag) => (flag as { status?: string }).status === 'active'),
       truncated,
     };
   }
