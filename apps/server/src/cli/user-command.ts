@@ -22,6 +22,7 @@ export function registerUserCommand(program: Command): void {
       'super_admin, tenant_admin, physician, nurse, front_desk, billing, pharmacist, patient or system',
     )
     .option('--name <name>', 'display name')
+    .option('--fhir-user <reference>', 'the FHIR resource the user is, e.g. Patient/<id> or Practitioner/<id>')
     .option('--password-stdin', 'read the password from standard input (default: generate a one-time password)')
     .option('--json', 'print the result as JSON')
     .action(
@@ -30,6 +31,7 @@ export function registerUserCommand(program: Command): void {
         email: string;
         role: string;
         name?: string;
+        fhirUser?: string;
         passwordStdin?: boolean;
         json?: boolean;
       }) => {
@@ -40,6 +42,7 @@ export function registerUserCommand(program: Command): void {
           email: options.email,
           role: options.role,
           ...(options.name ? { name: options.name } : {}),
+          ...(options.fhirUser ? { fhirUser: options.fhirUser } : {}),
           ...(password !== undefined ? { password } : {}),
         });
         if (options.json) {

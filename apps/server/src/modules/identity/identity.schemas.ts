@@ -94,6 +94,14 @@ export const createUserBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   role: z.enum(ROLES),
   password: z.string().max(1024).optional(),
+  /** The FHIR resource the member is (`Patient/<id>` for a patient, `Practitioner/<id>` for a clinician). */
+  fhirUser: z
+    .string()
+    .regex(
+      /^(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/,
+      'must be Patient/<id>, Practitioner/<id>, PractitionerRole/<id>, RelatedPerson/<id> or Person/<id>',
+    )
+    .optional(),
 });
 
 export const createClientBody = z.object({

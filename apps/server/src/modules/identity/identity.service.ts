@@ -76,7 +76,14 @@ export class IdentityService {
    * password one is generated, returned once, and must be changed at first sign-in.
    */
   async createUser(
-    input: { tenant: string; email: string; role: Role; name?: string | undefined; password?: string | undefined },
+    input: {
+      tenant: string;
+      email: string;
+      role: Role;
+      name?: string | undefined;
+      password?: string | undefined;
+      fhirUser?: string | undefined;
+    },
     options: { generatedMustChange?: boolean } = {},
   ): Promise<{ id: string; email: string; tenantId: string; role: Role; password?: string; existing: boolean }> {
     const tenant = await this.resolveTenant(input.tenant);
@@ -87,7 +94,7 @@ export class IdentityService {
       const existing = await store.findUserByEmail(db, input.email);
       if (existing) {
         if (input.password !== undefined) throw identityErrors.userExists();
-        await store.insertMembership(db, tenant.id, existing.id, input.role);
+        await store.insertMembership(db, tenant.id, existing.id, input.role, input.fhirUser);
         return { id: existing.id, email: existing.email, tenantId: tenant.id, role: input.role, existing: true };
       }
       const id = randomUUID();
@@ -99,7 +106,7 @@ export class IdentityService {
         mustChangePassword: input.password === undefined && (options.generatedMustChange ?? true),
       });
       if (!inserted) throw identityErrors.userExists();
-      await store.insertMembership(db, tenant.id, id, input.role);
+      await store.insertMembership(db, tenant.id, id, input.role, input.fhirUser);
       return {
         id,
         email: input.email,

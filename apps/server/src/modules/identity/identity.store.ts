@@ -98,12 +98,18 @@ export async function insertUser(
   return result.rowCount === 1;
 }
 
-export async function insertMembership(db: Queryable, tenantId: string, userId: string, role: Role): Promise<void> {
-  await db.query('INSERT INTO membership (tenant_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-    tenantId,
-    userId,
-    role,
-  ]);
+export async function insertMembership(
+  db: Queryable,
+  tenantId: string,
+  userId: string,
+  role: Role,
+  fhirUser?: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO membership (tenant_id, user_id, role, fhir_user) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id, user_id, role) DO UPDATE SET fhir_user = coalesce(EXCLUDED.fhir_user, membership.fhir_user)`,
+    [tenantId, userId, role, fhirUser ?? null],
+  );
 }
 
 export async function membershipsOf(db: Queryable, userId: string): Promise<{ tenant_id: string; role: Role }[]> {
