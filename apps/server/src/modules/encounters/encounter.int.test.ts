@@ -15,8 +15,9 @@ beforeAll(async () => {
   physician = await signIn(app, { role: 'physician', tenantId });
   admin = await signIn(app, { role: 'tenant_admin', tenantId });
   patientId = (await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Okafor' }] })).id;
-  practitionerId = (await physician.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Lind' }] })).id;
-  locationId = (await physician.fhir.create({ resourceType: 'Location', name: 'Room 4' })).id;
+  // The clinic's directory is the tenant admin's to keep.
+  practitionerId = (await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Lind' }] })).id;
+  locationId = (await admin.fhir.create({ resourceType: 'Location', name: 'Room 4' })).id;
 });
 afterAll(async () => app?.close());
 
@@ -82,9 +83,7 @@ describe('the visit lifecycle', () => {
     const audit = await admin.request('GET', `/audit/events?action=encounter-transition&patient=${patientId}`);
     expect(audit.statusCode).toBe(200);
     const events = (audit.json().entry ?? []).map((entry: any) => entry.resource);
-    const forThis = events.filter((event: any) =>
-      JSON.stringify(event).includes(`Encounter/${encounter.id}`),
-    );
+    const forThis = events.filter((event: any) => JSON.stringify(event).includes(`Encounter/${encounter.id}`));
     expect(forThis).toHaveLength(4);
     expect(JSON.stringify(forThis)).toContain(physician.userId);
   });
@@ -170,7 +169,7 @@ describe('the visit lifecycle', () => {
 describe('participants, location, reason and diagnoses', () => {
   it('sets attending and participating practitioners, moves the location, sets reasons', async () => {
     const encounter = await plan({ attending: undefined, location: undefined });
-    const nurse = (await physician.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Ito' }] })).id;
+    const nurse = (await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Ito' }] })).id;
     const res = await physician.request('PUT', `/encounters/${encounter.id}/participants`, {
       attending: `Practitioner/${practitionerId}`,
       participants: [`Practitioner/${nurse}`],
@@ -180,7 +179,7 @@ describe('participants, location, reason and diagnoses', () => {
       ['ATND', `Practitioner/${practitionerId}`],
       ['PART', `Practitioner/${nurse}`],
     ]);
-    const ward = (await physician.fhir.create({ resourceType: 'Location', name: 'Ward B' })).id;
+    const ward = (await admin.fhir.create({ resourceType: 'Location', name: 'Ward B' })).id;
     await physician.request('PUT', `/encounters/${encounter.id}/location`, { location: locationId });
     const moved = (await physician.request('PUT', `/encounters/${encounter.id}/location`, { location: ward })).json();
     expect(moved.location.map((l: any) => [l.location.reference, l.status])).toEqual([

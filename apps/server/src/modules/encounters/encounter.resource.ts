@@ -93,7 +93,9 @@ export function withTransition(
   // Locations in use are completed when the visit ends.
   const location =
     to === 'finished' && encounter.location
-      ? encounter.location.map((entry) => (entry.status === 'active' ? { ...entry, status: 'completed' as const } : entry))
+      ? encounter.location.map((entry) =>
+          entry.status === 'active' ? { ...entry, status: 'completed' as const } : entry,
+        )
       : encounter.location;
   return {
     ...encounter,
@@ -111,10 +113,15 @@ export function withDiagnosis(
   rank: number | undefined,
 ): Encounter {
   const others = (encounter.diagnosis ?? []).filter((entry) => entry.condition.reference !== condition);
-  const useConcept: CodeableConcept | undefined = use ? { coding: [{ system: DIAGNOSIS_ROLE_SYSTEM, code: use }] } : undefined;
+  const useConcept: CodeableConcept | undefined = use
+    ? { coding: [{ system: DIAGNOSIS_ROLE_SYSTEM, code: use }] }
+    : undefined;
   return {
     ...encounter,
-    diagnosis: [...others, { condition: { reference: condition }, ...(useConcept ? { use: useConcept } : {}), ...(rank ? { rank } : {}) }],
+    diagnosis: [
+      ...others,
+      { condition: { reference: condition }, ...(useConcept ? { use: useConcept } : {}), ...(rank ? { rank } : {}) },
+    ],
   };
 }
 

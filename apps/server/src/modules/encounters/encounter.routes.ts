@@ -54,14 +54,14 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
   app.get<WithId>(
     '/encounters/:id',
     { config: access, schema: { tags: TAGS, summary: 'The Encounter' } },
-    async (request) => service.get(fhirContextOf(request), request.params.id),
+    async (request) => service.read(fhirContextOf(request), encounterActorOf(request), request.params.id),
   );
 
   app.get<WithId>(
     '/encounters/:id/transitions',
     { config: access, schema: { tags: TAGS, summary: 'The current status and the statuses it may move to' } },
     async (request) => {
-      const encounter = await service.get(fhirContextOf(request), request.params.id);
+      const encounter = await service.read(fhirContextOf(request), encounterActorOf(request), request.params.id);
       return {
         status: encounter.status,
         allowedTransitions: allowedTransitions(encounter.status),

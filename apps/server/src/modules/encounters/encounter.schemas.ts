@@ -1,7 +1,7 @@
 import type { CodeableConcept } from '@medplum/fhirtypes';
 import { z } from 'zod';
-import { ENCOUNTER_STATUSES } from './encounter.state';
 import { encounterErrors } from './encounter.errors';
+import { ENCOUNTER_STATUSES } from './encounter.state';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 

@@ -3,13 +3,7 @@ import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import { encounterErrors } from './encounter.errors';
-import {
-  newEncounter,
-  participantsOf,
-  withDiagnosis,
-  withLocation,
-  withTransition,
-} from './encounter.resource';
+import { newEncounter, participantsOf, withDiagnosis, withLocation, withTransition } from './encounter.resource';
 import type { CreateEncounterInput } from './encounter.schemas';
 import { allowedTransitions, canTransition, type EncounterStatus, transitionNeedsReason } from './encounter.state';
 
@@ -62,6 +56,21 @@ export class EncounterService {
       await this.audit(tx, ctx.tenantId, actor, encounter, 'encounter-create', 'planned');
       return encounter;
     });
+  }
+
+  /** Reads for a caller: the access is on record before the answer leaves. */
+  async read(ctx: FhirContext, actor: EncounterActor, id: string): Promise<Encounter> {
+    const encounter = await this.get(ctx, id);
+    await this.deps.audit.record({
+      tenantId: ctx.tenantId,
+      ...this.actorFields(actor),
+      action: 'read',
+      outcome: 'success',
+      patientId: idOf(encounter.subject?.reference),
+      resourceType: 'Encounter',
+      resourceId: encounter.id,
+    });
+    return encounter;
   }
 
   async get(ctx: FhirContext, id: string): Promise<Encounter> {

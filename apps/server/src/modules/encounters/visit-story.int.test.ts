@@ -28,7 +28,7 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
     name: [{ family: 'Achterberg', given: ['Lotte'] }],
     birthDate: '1985-04-12',
   });
-  const practitioner = await doctor.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Veldman' }] });
+  const practitioner = await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Veldman' }] });
 
   // Planned, then the patient arrives.
   const planned: Encounter = await ok(
@@ -43,10 +43,10 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   expect(planned.status).toBe('planned');
   const encounter = planned.id!;
   // Finishing a visit that has not started is refused, naming what is possible.
-  const early = await nurse.request('POST', `/encounters/${encounter}/check-out`);
+  const early = await doctor.request('POST', `/encounters/${encounter}/check-out`);
   expect(early.statusCode).toBe(409);
   expect(early.json().allowedTransitions).toEqual(['arrived', 'cancelled', 'entered-in-error']);
-  expect((await ok(nurse.request('POST', `/encounters/${encounter}/check-in`))).status).toBe('arrived');
+  expect((await ok(doctor.request('POST', `/encounters/${encounter}/check-in`))).status).toBe('arrived');
 
   // Triage: vitals. An impossible value is refused first; then °F is converted and BMI computed.
   const impossible = await nurse.request('POST', `/patients/${patient.id}/vitals`, {
@@ -71,12 +71,12 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   expect(vitals.observations[0].valueQuantity).toMatchObject({ value: 39, code: 'Cel' });
   expect(vitals.bmi).toBe(23);
   expect(vitals.observations.every((o: any) => o.encounter.reference === `Encounter/${encounter}`)).toBe(true);
-  expect((await ok(nurse.request('POST', `/encounters/${encounter}/transitions`, { to: 'triaged' }))).status).toBe(
+  expect((await ok(doctor.request('POST', `/encounters/${encounter}/transitions`, { to: 'triaged' }))).status).toBe(
     'triaged',
   );
-  expect(
-    (await ok(doctor.request('POST', `/encounters/${encounter}/transitions`, { to: 'in-progress' }))).status,
-  ).toBe('in-progress');
+  expect((await ok(doctor.request('POST', `/encounters/${encounter}/transitions`, { to: 'in-progress' }))).status).toBe(
+    'in-progress',
+  );
 
   // The doctor documents from the SOAP template, signs, cannot edit after signing, adds a signed addendum.
   const note = await ok(
@@ -108,7 +108,10 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   );
   expect((await ok(doctor.request('POST', `/notes/${addendum.id}/sign`))).status).toBe('signed');
   const composition = (await doctor.fhir.get(`Composition/${addendum.id}`)).json() as Composition;
-  expect(composition.relatesTo?.[0]).toMatchObject({ code: 'appends', targetReference: { reference: `Composition/${note.id}` } });
+  expect(composition.relatesTo?.[0]).toMatchObject({
+    code: 'appends',
+    targetReference: { reference: `Composition/${note.id}` },
+  });
 
   // Check out.
   const finished: Encounter = await ok(doctor.request('POST', `/encounters/${encounter}/check-out`));
@@ -124,14 +127,28 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   expect(reopen.statusCode).toBe(409);
 
   // The audit trail names who moved the visit, who recorded vitals and who signed.
-  const trail = (await ok(admin.request('GET', `/audit/events?patient=${patient.id}&_count=200`))) as Bundle<AuditEvent>;
+  // (The default access policy lets nurses write Observations but not Encounters: the physician moves the visit.)
+  const trail = (await ok(
+    admin.request('GET', `/audit/events?patient=${patient.id}&_count=200`),
+  )) as Bundle<AuditEvent>;
   const events = (trail.entry ?? []).map((entry) => entry.resource!);
   const by = (action: string) =>
     events.filter((event) => JSON.stringify(event).includes(`"${action}"`)).map((event) => JSON.stringify(event));
   const transitions = by('encounter-transition');
   expect(transitions).toHaveLength(4);
-  expect(transitions.filter((event) => event.includes(nurse.userId))).toHaveLength(2);
-  expect(transitions.filter((event) => event.includes(doctor.userId))).toHaveLength(2);
-  expect(by('vitals-record').length).toBe(6);
+  expect(transitions.every((event) => event.includes(doctor.userId))).toBe(true);
+  const recorded = by('vitals-record');
+  expect(recorded).toHaveLength(6);
+  expect(recorded.every((event) => event.includes(nurse.userId))).toBe(true);
   expect(by('note-sign')).toHaveLength(2);
+  // Reads through the task API are on record too.
+  await ok(doctor.request('GET', `/notes/${note.id}`));
+  await ok(doctor.request('GET', `/encounters/${encounter}`));
+  const reads = (
+    (await ok(
+      admin.request('GET', `/audit/events?patient=${patient.id}&action=read&user=${doctor.userId}`),
+    )) as Bundle<AuditEvent>
+  ).entry?.map((entry) => JSON.stringify(entry.resource));
+  expect(reads?.some((event) => event.includes(`Composition/${note.id}`))).toBe(true);
+  expect(reads?.some((event) => event.includes(`Encounter/${encounter}`))).toBe(true);
 });

@@ -78,7 +78,12 @@ export function sectionTexts(composition: Composition): Record<string, string> {
 }
 
 /** The draft with some sections (and maybe the title) changed; `''` clears a section. */
-export function withContent(composition: Composition, template: NoteTemplate, change: Partial<NoteContent>, at: string) {
+export function withContent(
+  composition: Composition,
+  template: NoteTemplate,
+  change: Partial<NoteContent>,
+  at: string,
+) {
   const texts = { ...sectionTexts(composition), ...(change.sections ?? {}) };
   const section = sectionsOf(template, texts);
   const { section: _old, ...rest } = composition;

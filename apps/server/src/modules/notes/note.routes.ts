@@ -34,13 +34,16 @@ type WithId = { Params: { id: string } };
 export function registerNoteRoutes(app: FastifyInstance, service: NoteService): void {
   const config = { access: 'fhir' };
 
-  app.get('/notes/templates', { config, schema: { tags: TAGS, summary: 'Note templates and their sections' } }, async () =>
-    NOTE_TEMPLATES.map((template) => ({
-      id: template.id,
-      title: template.title,
-      type: template.type,
-      sections: template.sections,
-    })),
+  app.get(
+    '/notes/templates',
+    { config, schema: { tags: TAGS, summary: 'Note templates and their sections' } },
+    async () =>
+      NOTE_TEMPLATES.map((template) => ({
+        id: template.id,
+        title: template.title,
+        type: template.type,
+        sections: template.sections,
+      })),
   );
 
   app.post(
@@ -59,14 +62,19 @@ export function registerNoteRoutes(app: FastifyInstance, service: NoteService): 
     async (request) => {
       const query = parseNoteInput(listNotesQuery, request.query);
       if (!query.patient && !query.encounter) {
-        return parseNoteInput(listNotesQuery.refine(() => false, { message: 'say patient or encounter' }), {});
+        return parseNoteInput(
+          listNotesQuery.refine(() => false, { message: 'say patient or encounter' }),
+          {},
+        );
       }
-      return service.list(fhirContextOf(request), query);
+      return service.list(fhirContextOf(request), noteActorOf(request), query);
     },
   );
 
-  app.get<WithId>('/notes/:id', { config, schema: { tags: TAGS, summary: 'A note and its addenda' } }, async (request) =>
-    service.get(fhirContextOf(request), request.params.id),
+  app.get<WithId>(
+    '/notes/:id',
+    { config, schema: { tags: TAGS, summary: 'A note and its addenda' } },
+    async (request) => service.get(fhirContextOf(request), noteActorOf(request), request.params.id),
   );
 
   app.patch<WithId>(

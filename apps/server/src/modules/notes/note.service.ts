@@ -40,7 +40,9 @@ export interface CreateNoteInput extends NoteContent {
 
 function sameActor(a: Reference | undefined, b: Reference | undefined): boolean {
   return Boolean(
-    a?.identifier?.value && a.identifier.system === b?.identifier?.system && a.identifier.value === b?.identifier?.value,
+    a?.identifier?.value &&
+      a.identifier.system === b?.identifier?.system &&
+      a.identifier.value === b?.identifier?.value,
   );
 }
 
@@ -80,17 +82,35 @@ export class NoteService {
     });
   }
 
-  async get(ctx: FhirContext, id: string): Promise<NoteView> {
+  async get(ctx: FhirContext, actor: NoteActor, id: string): Promise<NoteView> {
     const composition = await this.read(ctx, id);
-    return noteView(composition, await this.addendaOf(ctx, id));
+    const view = noteView(composition, await this.addendaOf(ctx, id));
+    await this.deps.audit.record(this.auditInput(ctx.tenantId, actor, composition, 'read'));
+    return view;
   }
 
-  async list(ctx: FhirContext, filter: { patient?: string; encounter?: string }): Promise<NoteView[]> {
+  async list(
+    ctx: FhirContext,
+    actor: NoteActor,
+    filter: { patient?: string; encounter?: string },
+  ): Promise<NoteView[]> {
     const params: [string, string][] = [];
     if (filter.patient) params.push(['subject', filter.patient]);
     if (filter.encounter) params.push(['encounter', filter.encounter]);
     const ids = await this.deps.search.findIds(ctx, 'Composition', params, 200);
     const notes = await Promise.all(ids.map((id) => this.read(ctx, id)));
+    await this.deps.audit.record({
+      tenantId: ctx.tenantId,
+      action: 'search',
+      outcome: 'success',
+      userId: actor.userId,
+      clientId: actor.clientId,
+      roles: actor.roles,
+      ip: actor.ip,
+      requestId: actor.requestId,
+      patientId: (filter.patient ?? notes[0]?.subject?.reference)?.split('/')[1],
+      resourceType: 'Composition',
+    });
     return notes
       .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
       .map((composition) => noteView(composition));
@@ -131,7 +151,10 @@ export class NoteService {
       const inTx = { ...ctx, tx };
       const original = await this.read(inTx, id);
       if (!isSigned(original)) throw noteErrors.notSigned(id);
-      const template: NoteTemplate = { ...ADDENDUM_TEMPLATE, type: original.type.coding?.[0] ?? ADDENDUM_TEMPLATE.type };
+      const template: NoteTemplate = {
+        ...ADDENDUM_TEMPLATE,
+        type: original.type.coding?.[0] ?? ADDENDUM_TEMPLATE.type,
+      };
       const composition = (await this.deps.repository.create(
         inTx,
         newComposition(
@@ -227,10 +250,14 @@ export class NoteService {
     composition: Composition,
     action: string,
   ): Promise<void> {
-    await this.deps.audit.append(tx, {
+    await this.deps.audit.append(tx, this.auditInput(tenantId, actor, composition, action));
+  }
+
+  private auditInput(tenantId: string, actor: NoteActor, composition: Composition, action: string) {
+    return {
       tenantId,
       action,
-      outcome: 'success',
+      outcome: 'success' as const,
       userId: actor.userId,
       clientId: actor.clientId,
       roles: actor.roles,
@@ -239,6 +266,6 @@ export class NoteService {
       patientId: composition.subject?.reference?.split('/')[1],
       resourceType: 'Composition',
       resourceId: composition.id,
-    });
+    };
   }
 }

@@ -37,7 +37,11 @@ export const NOTE_TEMPLATES: readonly NoteTemplate[] = [
     title: 'Progress note',
     type: loinc('11506-3', 'Progress note'),
     sections: [
-      { key: 'interval-history', title: 'Interval history', code: loinc('10164-2', 'History of Present illness Narrative') },
+      {
+        key: 'interval-history',
+        title: 'Interval history',
+        code: loinc('10164-2', 'History of Present illness Narrative'),
+      },
       { key: 'examination', title: 'Examination', code: loinc('29545-1', 'Physical findings Narrative') },
       { key: 'assessment', title: 'Assessment', code: loinc('51848-0', 'Evaluation note') },
       { key: 'plan', title: 'Plan', code: loinc('18776-5', 'Plan of care note') },
@@ -59,7 +63,11 @@ export const NOTE_TEMPLATES: readonly NoteTemplate[] = [
         title: 'Discharge medications',
         code: loinc('10183-2', 'Hospital discharge medications Narrative'),
       },
-      { key: 'instructions', title: 'Discharge instructions', code: loinc('8653-8', 'Hospital Discharge instructions') },
+      {
+        key: 'instructions',
+        title: 'Discharge instructions',
+        code: loinc('8653-8', 'Hospital Discharge instructions'),
+      },
       { key: 'follow-up', title: 'Follow-up', code: loinc('18776-5', 'Plan of care note') },
     ],
   },

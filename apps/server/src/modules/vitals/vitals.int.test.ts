@@ -4,12 +4,16 @@ import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from 
 
 let app: TestApp;
 let nurse: SignedIn;
+let physician: SignedIn;
 let patientId: string;
 
 beforeAll(async () => {
   app = await createTestApp({ authRequired: true });
-  nurse = await signIn(app, { role: 'nurse', tenantId: newTenantId() });
-  patientId = (await nurse.fhir.create({ resourceType: 'Patient', name: [{ family: 'Novak' }] })).id;
+  const tenantId = newTenantId();
+  nurse = await signIn(app, { role: 'nurse', tenantId });
+  // Nurses record vital signs; registering patients is someone else's job.
+  physician = await signIn(app, { role: 'physician', tenantId });
+  patientId = (await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Novak' }] })).id;
 });
 afterAll(async () => app?.close());
 
@@ -56,7 +60,7 @@ describe('recording vital signs', () => {
   });
 
   it('refuses the whole set when one value is impossible, naming the field', async () => {
-    const other = (await nurse.fhir.create({ resourceType: 'Patient', name: [{ family: 'Empty' }] })).id;
+    const other = (await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Empty' }] })).id;
     const res = await record(other, {
       measurements: [
         { type: 'heart-rate', value: 70 },
@@ -82,7 +86,7 @@ describe('recording vital signs', () => {
   });
 
   it('computes BMI from the weight and the latest height within a year, derived from both', async () => {
-    const patient = (await nurse.fhir.create({ resourceType: 'Patient', name: [{ family: 'Berg' }] })).id;
+    const patient = (await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Berg' }] })).id;
     const old = await record(patient, {
       effective: '2022-01-01T08:00:00Z',
       measurements: [{ type: 'body-height', value: 150, unit: 'cm' }],
@@ -117,7 +121,7 @@ describe('recording vital signs', () => {
 
 describe('trends', () => {
   it('returns a series in canonical units over a time range, whatever unit each value was written in', async () => {
-    const patient = (await nurse.fhir.create({ resourceType: 'Patient', name: [{ family: 'Trend' }] })).id;
+    const patient = (await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Trend' }] })).id;
     for (const [day, value, unit] of [
       ['2024-05-03', 101.3, '[degF]'],
       ['2024-05-01', 37.2, 'Cel'],

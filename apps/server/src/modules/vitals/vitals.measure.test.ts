@@ -34,9 +34,10 @@ describe('measure', () => {
     expect(measure({ type: 'body-temperature', value: 100.4, unit: '[degF]' }, 'm.0')).toMatchObject({ value: 38 });
     expect(measure({ code: '29463-7', value: 154, unit: '[lb_av]' }, 'm.0').value).toBe(69.85);
     expect(measure({ type: 'heart-rate', value: 72 }, 'm.0').value).toBe(72);
-    expect(
-      measure({ type: 'blood-pressure', systolic: 120, diastolic: 80 }, 'm.0').components,
-    ).toEqual({ systolic: 120, diastolic: 80 });
+    expect(measure({ type: 'blood-pressure', systolic: 120, diastolic: 80 }, 'm.0').components).toEqual({
+      systolic: 120,
+      diastolic: 80,
+    });
   });
 
   it('refuses impossible values naming the field, in canonical units', () => {

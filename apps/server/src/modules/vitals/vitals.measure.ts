@@ -23,7 +23,8 @@ export interface Measured {
 export function canonicalValue(quantity: VitalQuantity, value: number, unit: string | undefined, path: string): number {
   const from = unit ?? quantity.unit;
   const converted = convertUnit(value, from, quantity.unit);
-  if (!converted.ok) throw vitalsErrors.invalidUnit(`${path.replace(/\.[a-z]+$/, '')}.unit`, converted.reason, quantity.unit);
+  if (!converted.ok)
+    throw vitalsErrors.invalidUnit(`${path.replace(/\.[a-z]+$/, '')}.unit`, converted.reason, quantity.unit);
   const canonical = roundTo(converted.value, quantity.decimals);
   const { min, max } = quantity.limits;
   if (!(converted.value >= min && converted.value <= max)) {

@@ -71,7 +71,7 @@ export function registerVitalsRoutes(app: FastifyInstance, service: VitalsServic
     async (request) => {
       const patient = parseVitalsInput(patientId, request.params.id);
       const query = parseVitalsInput(trendQuery, request.query);
-      return service.trend(fhirContextOf(request), patient, query);
+      return service.trend(fhirContextOf(request), vitalsActorOf(request), patient, query);
     },
   );
 }

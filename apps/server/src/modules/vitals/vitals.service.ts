@@ -1,17 +1,9 @@
 import type { Bundle, Encounter, Observation, Reference } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
 import type { AuditService } from '../audit';
-import {
-  BMI,
-  BMI_WINDOW_DAYS,
-  BODY_HEIGHT,
-  BODY_WEIGHT,
-  LOINC,
-  type VitalSign,
-  vitalSignOf,
-} from './vitals.catalog';
+import { BMI, BMI_WINDOW_DAYS, BODY_HEIGHT, BODY_WEIGHT, LOINC, type VitalSign, vitalSignOf } from './vitals.catalog';
 import { vitalsErrors } from './vitals.errors';
-import { type MeasurementInput, type Measured, measure } from './vitals.measure';
+import { type Measured, type MeasurementInput, measure } from './vitals.measure';
 import { bodyMassIndex, canonicalOf, type TrendPoint, trendPoint, vitalObservation } from './vitals.observation';
 
 export interface VitalsActor {
@@ -146,7 +138,12 @@ export class VitalsService {
   }
 
   /** A series of one vital sign over time, oldest first, in its canonical unit. */
-  async trend(ctx: FhirContext, patientId: string, query: { code: string; from?: string; to?: string }) {
+  async trend(
+    ctx: FhirContext,
+    actor: VitalsActor,
+    patientId: string,
+    query: { code: string; from?: string | undefined; to?: string | undefined },
+  ) {
     const vital = vitalSignOf(query.code);
     if (!vital) throw vitalsErrors.unknownType('code', query.code);
     const patient = `Patient/${patientId}`;
@@ -155,6 +152,18 @@ export class VitalsService {
     const points = observations
       .map((observation) => trendPoint(vital, observation))
       .filter((point): point is TrendPoint => point !== undefined);
+    await this.deps.audit.record({
+      tenantId: ctx.tenantId,
+      action: 'search',
+      outcome: 'success',
+      userId: actor.userId,
+      clientId: actor.clientId,
+      roles: actor.roles,
+      ip: actor.ip,
+      requestId: actor.requestId,
+      patientId,
+      resourceType: 'Observation',
+    });
     return {
       patient,
       type: vital.type,
