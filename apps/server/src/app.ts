@@ -11,6 +11,7 @@ import { registerEncountersModule } from './modules/encounters';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
+import { registerSmartModule } from './modules/smart';
 import { registerVitalsModule } from './modules/vitals';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
@@ -94,7 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     retentionDays: config.auditRetentionDays,
   });
   registerAuditVerifyRoutes(app, audit, deps.now);
-  await registerIdentityModule(app, {
+  const identity = await registerIdentityModule(app, {
     config,
     db: deps.db,
     audit,
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   // Every FHIR write stages its audit record inside its own transaction.
   auditFhirWrites(fhir.repository, audit);
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
+  await registerSmartModule(app, { config, db: deps.db, audit, identity, fhir, now: deps.now });
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });

@@ -47,6 +47,9 @@ function localCliPrincipal(request: FastifyRequest, defaultTenant: string): Prin
   };
 }
 
+/** Another issuer of bearer tokens (the SMART provider): its caller, or undefined when the token is not its. */
+export type BearerResolver = (token: string) => Promise<Principal | undefined>;
+
 interface AuthenticationDeps {
   identity: IdentityService;
   config: Pick<Config, 'authRequired' | 'defaultTenant'>;
@@ -58,7 +61,13 @@ async function resolvePrincipal(request: FastifyRequest, deps: AuthenticationDep
   const bearer = bearerOf(request);
   const local = deps.localAdminToken();
   if (bearer && local && sameSecret(bearer, local)) return localCliPrincipal(request, deps.config.defaultTenant);
-  if (bearer) return identity.authenticate(bearer, 'bearer');
+  if (bearer) {
+    for (const resolve of request.server.bearerResolvers) {
+      const principal = await resolve(bearer);
+      if (principal) return principal;
+    }
+    return identity.authenticate(bearer, 'bearer');
+  }
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (cookie) return identity.authenticate(cookie, 'cookie');
   return undefined;
@@ -77,6 +86,7 @@ function fail(request: FastifyRequest, reply: FastifyReply, error: AppError): ne
  */
 export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('principal', undefined);
+  app.decorate('bearerResolvers', [] as BearerResolver[]);
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
     const rule = request.routeOptions.config?.access;
@@ -131,5 +141,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its access rule, for the test that proves none is left undeclared. */
     routeTable: RouteRecord[];
+    /** Other bearer-token issuers, asked before Meridian's own tokens are checked. */
+    bearerResolvers: BearerResolver[];
   }
 }

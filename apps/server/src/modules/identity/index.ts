@@ -6,6 +6,7 @@ export {
   SESSION_COOKIE,
   trackRoutes,
 } from './identity.authenticate';
+export { SecretBox } from './identity.crypto';
 export { IDENTITY_ERROR_CODES, identityErrors } from './identity.errors';
 export { type IdentityModuleOptions, registerIdentityModule } from './identity.module';
 export { isRole, type Principal, ROLES, type Role } from './identity.schemas';
