@@ -16,6 +16,7 @@ import {
   IconActivityHeartbeat,
   IconHome,
   IconListSearch,
+  IconLock,
   IconSearch,
   IconUserCog,
   IconUserPlus,
@@ -37,6 +38,7 @@ const ICONS: Record<string, ReactNode> = {
   '/console/system-health': <IconActivityHeartbeat size={18} aria-hidden />,
   '/console/users': <IconUserCog size={18} aria-hidden />,
   '/console/audit': <IconListSearch size={18} aria-hidden />,
+  '/console/vault': <IconLock size={18} aria-hidden />,
 };
 
 /** The navigation item for a path: the longest one that is the path or a folder of it. */

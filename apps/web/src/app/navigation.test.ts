@@ -9,7 +9,7 @@ describe('navigationFor', () => {
     expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient']);
   });
   it('shows a tenant admin the console only', () => {
-    expect(labels(['tenant-admin'])).toEqual(['System health', 'Users', 'Audit trail']);
+    expect(labels(['tenant-admin'])).toEqual(['System health', 'Users', 'Audit trail', 'Vault']);
   });
   it('shows a super admin every staff screen', () => {
     expect(labels(['super-admin'])).toEqual([
@@ -19,6 +19,7 @@ describe('navigationFor', () => {
       'System health',
       'Users',
       'Audit trail',
+      'Vault',
     ]);
   });
   it('shows a patient none of the staff screens', () => {

@@ -36,6 +36,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { to: '/console/system-health', label: 'System health', section: 'Administration', roles: ADMIN },
   { to: '/console/users', label: 'Users', section: 'Administration', roles: ADMIN },
   { to: '/console/audit', label: 'Audit trail', section: 'Administration', roles: ADMIN },
+  { to: '/console/vault', label: 'Vault', section: 'Administration', roles: ADMIN },
 ];
 
 export const SCREEN_ROLES = {
@@ -44,6 +45,7 @@ export const SCREEN_ROLES = {
   systemHealth: ADMIN,
   users: ADMIN,
   auditTrail: ADMIN,
+  vault: ADMIN,
 };
 
 export function navigationFor(roles: readonly Role[]): { section: NavigationSection; items: NavigationItem[] }[] {

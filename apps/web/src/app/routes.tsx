@@ -2,6 +2,7 @@ import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet 
 import { parseAuditFilter } from '../admin/audit-events';
 import { SignInPage } from '../auth/SignInPage';
 import { NotFoundPage } from '../shared/NotFoundPage';
+import { validateVaultSearch } from '../vault/vault-location';
 import { AppFrame } from './AppFrame';
 import { HomePage } from './HomePage';
 
@@ -74,6 +75,15 @@ export const auditTrailRoute = createRoute({
   validateSearch: parseAuditFilter,
 });
 
+// The vault section is one lazily loaded screen; the rest of the address (secrets, policies/<name>, ...)
+// picks its view inside it. /vault/v1/* itself is the server's proxy to Meridian Vault, hence /console/vault.
+export const vaultRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/vault/$',
+  component: lazyRouteComponent(() => import('../vault/VaultPage'), 'VaultPage'),
+  validateSearch: validateVaultSearch,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   frameRoute.addChildren([
@@ -84,6 +94,7 @@ const routeTree = rootRoute.addChildren([
     systemHealthRoute,
     usersRoute,
     auditTrailRoute,
+    vaultRoute,
   ]),
 ]);
 

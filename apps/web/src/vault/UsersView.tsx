@@ -1,0 +1,277 @@
+import { Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconPlus } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { EmptyState } from '../shared/EmptyState';
+import { ErrorAlert } from '../shared/ErrorAlert';
+import { TableSkeleton } from '../shared/TableSkeleton';
+import { AuthMountPicker, NoAuthMount, policyList, useAuthMountOf } from './AuthMountPicker';
+import { ConfirmButton } from './ConfirmButton';
+import { FormModalButton } from './FormModalButton';
+import { PolicyPicker } from './PolicyPicker';
+import { useVault, vaultDataKey } from './vault-context';
+import { useVaultQuery } from './vault-queries';
+
+/** Users of a userpass auth method: create, set a password, choose policies, delete. */
+export function UsersView() {
+  const { client } = useVault();
+  const { mounts, paths, chosen } = useAuthMountOf('userpass');
+  const users = useVaultQuery(['userpass', chosen, 'users'], () => client.list(`auth/${chosen}/users`), !!chosen);
+  if (mounts.isPending) return <TableSkeleton label="Loading auth methods" />;
+  if (mounts.isError) return <ErrorAlert title="Auth methods could not be listed" error={mounts.error} />;
+  return (
+    <Paper withBorder radius="md" p="md">
+      <Group justify="space-between" mb="sm" align="flex-end">
+        <Title order={2} size="h4">
+          Users {chosen && <Badge variant="light">{chosen}/</Badge>}
+        </Title>
+        <Group align="flex-end">
+          {chosen && <AuthMountPicker view="users" paths={paths} chosen={chosen} />}
+          {chosen && <CreateUserButton mount={chosen} />}
+        </Group>
+      </Group>
+      {!chosen ? (
+        <NoAuthMount type="userpass" />
+      ) : users.isPending ? (
+        <TableSkeleton label="Loading users" />
+      ) : users.isError ? (
+        <ErrorAlert title="Users could not be listed" error={users.error} onRetry={() => users.refetch()} />
+      ) : users.data.length === 0 ? (
+        <EmptyState title="No users yet">
+          Create a user to let a person sign in to the vault with a password.
+        </EmptyState>
+      ) : (
+        <Table aria-label="Users" highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Username</Table.Th>
+              <Table.Th scope="col">Policies</Table.Th>
+              <Table.Th scope="col">Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.data.map((user) => (
+              <UserRow key={user} mount={chosen} name={user} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Paper>
+  );
+}
+
+function UserRow({ mount, name }: { mount: string; name: string }) {
+  const { client, session } = useVault();
+  const queryClient = useQueryClient();
+  const details = useVaultQuery(['userpass', mount, 'user', name], () =>
+    client.read<{ token_policies?: string[]; policies?: string[] }>(`auth/${mount}/users/${name}`),
+  );
+  const policies = policyList(details.data?.token_policies ?? details.data?.policies);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'userpass', mount] });
+  const remove = async () => {
+    await client.delete(`auth/${mount}/users/${name}`);
+    notifications.show({ color: 'teal', message: `User ${name} deleted` });
+    await refresh();
+  };
+  return (
+    <Table.Tr>
+      <Table.Td ff="monospace">{name}</Table.Td>
+      <Table.Td>
+        <Group gap={4}>
+          {details.isError
+            ? '—'
+            : policies.map((policy) => (
+                <Badge key={policy} variant="outline" color="gray.8" tt="none">
+                  {policy}
+                </Badge>
+              ))}
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Group gap="xs" wrap="nowrap">
+          <FormModalButton
+            label="Set password"
+            ariaLabel={`Set password of ${name}`}
+            title={`New password for ${name}`}
+            render={(close) => <SetPasswordForm mount={mount} name={name} onDone={close} />}
+          />
+          <FormModalButton
+            label="Policies"
+            ariaLabel={`Policies of ${name}`}
+            title={`Policies of ${name}`}
+            render={(close) => (
+              <UserPoliciesForm
+                mount={mount}
+                name={name}
+                current={policies}
+                onDone={async () => {
+                  await refresh();
+                  close();
+                }}
+              />
+            )}
+          />
+          <ConfirmButton
+            variant="subtle"
+            title={`Delete user ${name}?`}
+            message="The user can no longer sign in. Tokens already issued keep working until they expire."
+            confirmLabel="Delete user"
+            onConfirm={remove}
+            aria-label={`Delete user ${name}`}
+          >
+            Delete
+          </ConfirmButton>
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function SetPasswordForm({ mount, name, onDone }: { mount: string; name: string; onDone: () => void }) {
+  const { client } = useVault();
+  const [password, setPassword] = useState('');
+  const save = useMutation({
+    mutationFn: () => client.write(`auth/${mount}/users/${name}/password`, { password }),
+    onSuccess: () => {
+      notifications.show({ color: 'teal', message: `Password of ${name} changed` });
+      onDone();
+    },
+  });
+  return (
+    <form
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        if (password) save.mutate();
+      }}
+    >
+      <Stack gap="md">
+        {save.isError && <ErrorAlert title="The password was not changed" error={save.error} />}
+        <PasswordInput
+          label="New password"
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          autoComplete="new-password"
+          required
+          data-autofocus
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={save.isPending} disabled={!password}>
+            Set password
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function UserPoliciesForm({
+  mount,
+  name,
+  current,
+  onDone,
+}: {
+  mount: string;
+  name: string;
+  current: string[];
+  onDone: () => Promise<void>;
+}) {
+  const { client } = useVault();
+  const [policies, setPolicies] = useState(current);
+  const save = useMutation({
+    mutationFn: () => client.write(`auth/${mount}/users/${name}/policies`, { token_policies: policies }),
+    onSuccess: async () => {
+      notifications.show({ color: 'teal', message: `Policies of ${name} saved` });
+      await onDone();
+    },
+  });
+  return (
+    <form
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Stack gap="md">
+        {save.isError && <ErrorAlert title="The policies were not saved" error={save.error} />}
+        <PolicyPicker value={policies} onChange={setPolicies} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={save.isPending}>
+            Save policies
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function CreateUserButton({ mount }: { mount: string }) {
+  const { client, session } = useVault();
+  const queryClient = useQueryClient();
+  const [opened, { open, close }] = useDisclosure(false);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [policies, setPolicies] = useState<string[]>([]);
+  const [problems, setProblems] = useState<{ name?: string; password?: string }>({});
+  const create = useMutation({
+    mutationFn: () => client.write(`auth/${mount}/users/${name.trim()}`, { password, token_policies: policies }),
+    onSuccess: async () => {
+      notifications.show({ color: 'teal', message: `User ${name.trim()} created` });
+      await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'userpass', mount] });
+      setName('');
+      setPassword('');
+      setPolicies([]);
+      close();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = {
+      ...(name.trim() ? {} : { name: 'Enter a username' }),
+      ...(/[/\s]/.test(name.trim()) ? { name: 'No spaces or slashes' } : {}),
+      ...(password ? {} : { password: 'Enter a password' }),
+    };
+    setProblems(found);
+    if (!found.name && !found.password) create.mutate();
+  };
+  return (
+    <>
+      <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+        Create user
+      </Button>
+      <Modal opened={opened} onClose={close} title="Create a user" centered>
+        <form onSubmit={submit} noValidate>
+          <Stack gap="md">
+            {create.isError && <ErrorAlert title="The user was not created" error={create.error} />}
+            <TextInput
+              label="Username"
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              error={problems.name}
+              required
+              data-autofocus
+            />
+            <PasswordInput
+              label="Password"
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              error={problems.password}
+              autoComplete="new-password"
+              required
+            />
+            <PolicyPicker value={policies} onChange={setPolicies} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create user
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
