@@ -124,6 +124,9 @@ export async function startSmartApp(options: {
       }
       if (url.pathname === '/callback') {
         app.client = await api.ready();
+        // A public client names itself when refreshing (fhirclient's own option for this).
+        (app.client.environment as unknown as { options: Record<string, unknown> }).options.refreshTokenWithClientId =
+          true;
         response.writeHead(200, { 'content-type': 'text/plain' }).end('app ready');
         return;
       }
