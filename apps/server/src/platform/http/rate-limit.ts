@@ -46,10 +46,23 @@ export function rateLimitKey(request: FastifyRequest): string {
   return `ip:${request.ip}`;
 }
 
+/** The `meridian` CLI on the server machine (the operator, holding the local admin token). */
+function isLocalCli(request: FastifyRequest): boolean {
+  const caller = callerOf(request) as (Caller & { sessionId?: string }) | undefined;
+  return caller?.subject === 'meridian-cli' && caller.sessionId === 'local-cli';
+}
+
+/** The web app's files and Swagger UI's: static, cheap, and a page load fetches many at once. */
+function isStaticFile(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url ?? '';
+  return request.method === 'GET' && (url === '/' || url === '/*' || url.startsWith('/docs'));
+}
+
 /**
  * Rate limits with @fastify/rate-limit, checked after the caller is known (route-level onRequest hooks
  * run after the authentication hook). Answers 429 with Retry-After and a problem body (an
- * OperationOutcome on FHIR routes). The local CLI (the server machine's operator) is not limited.
+ * OperationOutcome on FHIR routes). The local CLI (the server machine's operator) and static files are
+ * not limited.
  */
 export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
   if (options.perMinute <= 0) return;
@@ -68,8 +81,7 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     timeWindow: 60_000,
     max: async (request) => (isSignInRoute(request) ? options.loginPerMinute : options.perMinute),
     keyGenerator: rateLimitKey,
-    allowList: (request) =>
-      callerOf(request)?.clientId === 'meridian-cli' && callerOf(request)?.subject === 'meridian-cli',
+    allowList: (request) => isLocalCli(request) || isStaticFile(request),
     // A Redis outage must not take the whole API down with it: requests pass unlimited meanwhile.
     skipOnError: true,
     ...(redis ? { redis, nameSpace: options.redisPrefix } : {}),
