@@ -1,5 +1,4 @@
 import { Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconChevronLeft, IconChevronRight, IconDownload, IconShieldCheck, IconShieldX } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { SCREEN_ROLES } from '../app/navigation';
@@ -12,6 +11,7 @@ import { PageHeader } from '../shared/PageHeader';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { AuditFilters } from './AuditFilters';
 import { type AuditFilter, type AuditRow, actionLabel } from './audit-events';
+import { notifyDone } from './notify';
 import { AUDIT_PAGE_SIZE, useAuditEvents, useChainStatus, useCsvExport, useUserDirectory } from './useAuditTrail';
 import { roleLabel, type TenantUser } from './users-api';
 
@@ -23,7 +23,7 @@ export function AuditTrailPage() {
   );
 }
 
-const OUTCOME_COLORS: Record<AuditRow['outcome'], string> = { success: 'teal.9', denied: 'orange.9', failure: 'red.9' };
+const OUTCOME_COLORS: Record<AuditRow['outcome'], string> = { success: 'teal.9', denied: 'red.9', failure: 'grape.9' };
 const OUTCOME_LABELS: Record<AuditRow['outcome'], string> = {
   success: 'Success',
   denied: 'Denied',
@@ -102,11 +102,7 @@ function AuditTrail() {
   const exportCsv = () =>
     csv.mutate(filter, {
       onSuccess: (count) =>
-        notifications.show({
-          color: 'teal',
-          title: 'CSV exported',
-          message: count === 1 ? '1 record' : `${count.toLocaleString('en')} records`,
-        }),
+        notifyDone('CSV exported', count === 1 ? '1 record' : `${count.toLocaleString('en')} records`),
     });
 
   return (
@@ -176,7 +172,7 @@ function AuditTrail() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm" ff="monospace">
+                        <Text size="sm" ff="monospace" truncate="end" maw={180} title={row.resource}>
                           {row.resource ?? '—'}
                         </Text>
                       </Table.Td>
@@ -187,6 +183,14 @@ function AuditTrail() {
                             type="button"
                             size="sm"
                             ff="monospace"
+                            maw={120}
+                            title={row.patientId}
+                            style={{
+                              overflow: 'hidden',
+                              textOverflow: 'ellipsis',
+                              whiteSpace: 'nowrap',
+                              display: 'block',
+                            }}
                             onClick={() => go({ patient: row.patientId! })}
                             aria-label={`Show only records of patient ${row.patientId}`}
                           >
@@ -197,10 +201,14 @@ function AuditTrail() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={OUTCOME_COLORS[row.outcome]} variant="light" tt="none">
+                        <Text size="sm" fw={600} c={OUTCOME_COLORS[row.outcome]} style={{ whiteSpace: 'nowrap' }}>
                           {OUTCOME_LABELS[row.outcome]}
-                          {row.status ? ` · ${row.status}` : ''}
-                        </Badge>
+                        </Text>
+                        {row.status ? (
+                          <Text size="xs" c="dimmed">
+                            HTTP {row.status}
+                          </Text>
+                        ) : null}
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" ff="monospace">

@@ -28,7 +28,7 @@ export function ConfirmDialog({
   onClose,
 }: ConfirmDialogProps) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={onClose} title={title} centered>
       <Stack gap="md">
         <Text size="sm">{children}</Text>
         {error ? <ErrorAlert title="That did not work" error={error} /> : null}

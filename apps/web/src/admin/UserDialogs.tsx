@@ -58,7 +58,13 @@ export function CreateUserDialog({
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={created ? 'User added' : 'Add a user'} centered>
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened={opened}
+      onClose={onClose}
+      title={created ? 'User added' : 'Add a user'}
+      centered
+    >
       {created ? (
         <Stack gap="md">
           {created.existing ? (
@@ -75,7 +81,7 @@ export function CreateUserDialog({
                 <Alert color="yellow" variant="light" title="First password, shown only now">
                   <Stack gap="xs">
                     <Group gap="xs">
-                      <Code fz="md" aria-label="First password">
+                      <Code fz="md" data-testid="first-password">
                         {created.password}
                       </Code>
                       <CopyButton value={created.password}>
@@ -168,7 +174,13 @@ export function EditRolesDialog({
   };
 
   return (
-    <Modal opened={!!user} onClose={onClose} title={user ? `Roles of ${user.name}` : 'Roles'} centered>
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened={!!user}
+      onClose={onClose}
+      title={user ? `Roles of ${user.name}` : 'Roles'}
+      centered
+    >
       <Stack gap="md">
         <Checkbox.Group
           label="Roles in this tenant"

@@ -14,7 +14,6 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconDots, IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { SCREEN_ROLES } from '../app/navigation';
@@ -26,6 +25,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { PageHeader } from '../shared/PageHeader';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { ConfirmDialog } from './ConfirmDialog';
+import { notifyDone } from './notify';
 import { CreateUserDialog, EditRolesDialog } from './UserDialogs';
 import { roleLabel, type TenantUser } from './users-api';
 import { USERS_PAGE_SIZE, useUserActions, useUsers } from './useUsers';
@@ -53,14 +53,14 @@ function StatusBadge({ user }: { user: TenantUser }) {
       <Tooltip
         label={`After ${user.failedSignIns} failed sign-ins, until ${formatFhirDateTime(user.lockedUntil ?? '')}`}
       >
-        <Badge color="orange.9" variant="filled" tabIndex={0}>
+        <Badge color="red.9" variant="filled" tabIndex={0}>
           Locked
         </Badge>
       </Tooltip>
     );
   }
   return (
-    <Badge color="teal.9" variant="light">
+    <Badge color="teal.9" variant="filled">
       Active
     </Badge>
   );
@@ -94,7 +94,7 @@ function Users() {
     const { kind, user } = pending;
     const done = (message: string) => {
       setPending(undefined);
-      notifications.show({ color: 'teal', title: user.name, message });
+      notifyDone(user.name, message);
     };
     if (kind === 'mfa') actions.resetMfa.mutate(user.id, { onSuccess: () => done('Two-factor sign-in was reset') });
     if (kind === 'sessions') {
@@ -175,7 +175,7 @@ function Users() {
                       <Table.Td>
                         <Group gap={4}>
                           {user.roles.map((role) => (
-                            <Badge key={role} variant="light" color="blue.9" tt="none">
+                            <Badge key={role} variant="outline" color="blue.9" tt="none">
                               {roleLabel(role)}
                             </Badge>
                           ))}
@@ -190,7 +190,7 @@ function Users() {
                         <Group gap={4}>
                           <StatusBadge user={user} />
                           {user.passwordChangeRequired && (
-                            <Badge color="yellow.9" variant="light" tt="none">
+                            <Badge color="gray.8" variant="outline" tt="none">
                               New password due
                             </Badge>
                           )}
