@@ -59,7 +59,7 @@ export function createFhirServices(options: FhirWiringOptions): FhirServices {
       index: withExtraIndexes(countingIndexWriter(searchIndexWriter, statistics), options.hooks?.indexes),
       ...(options.now ? { now: options.now } : {}),
     },
-    options.hooks?.beforeCreate ?? {},
+    options.hooks?.beforeWrite ?? {},
   );
   const operations = new OperationRegistry();
   operations.addBackground({ start: async () => statistics.start(), stop: () => statistics.stop() });

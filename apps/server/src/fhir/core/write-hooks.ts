@@ -9,19 +9,26 @@ import {
   type WriteManyItem,
   type WriteResult,
 } from './repository';
-import { readCurrentForUpdate } from './resource-store';
+import { readCurrentForUpdate, type StoredVersion } from './resource-store';
 
 /**
- * Runs inside the write's transaction before a new resource of its type is stored (create, and
- * update-as-create), and returns the resource to store: modules fill in what the server assigns (a
- * patient's medical record number). The input is not yet validated; the result is.
+ * Runs inside the write's transaction before a resource of its type is created or updated (not patched),
+ * and returns the resource to store: modules fill in and keep what the server assigns (a patient's
+ * medical record number). `current` is the stored version, undefined on create. The input is not yet
+ * validated; the result is.
  */
-export type BeforeCreateHook = (tx: Queryable, ctx: FhirContext, resource: Resource, id: string) => Promise<Resource>;
+export type BeforeWriteHook = (
+  tx: Queryable,
+  ctx: FhirContext,
+  resource: Resource,
+  id: string,
+  current: Resource | undefined,
+) => Promise<Resource>;
 
 /** What modules add to the FHIR engine's writes, given to `createFhirServices`. */
 export interface FhirWriteHooks {
   /** By resource type. */
-  beforeCreate?: Record<string, BeforeCreateHook>;
+  beforeWrite?: Record<string, BeforeWriteHook>;
   /** Extra index writers, called with the search index on every write (derived tables kept in step). */
   indexes?: SearchIndexWriter[];
 }
@@ -49,16 +56,20 @@ function typeOf(resource: unknown): string | undefined {
   return resource && typeof resource === 'object' ? (resource as Resource).resourceType : undefined;
 }
 
-/** The repository with `beforeCreate` hooks run on every path that makes a new resource. */
+function storedResource(row: StoredVersion | undefined): Resource | undefined {
+  return row && !row.deleted && row.content ? (JSON.parse(row.content) as Resource) : undefined;
+}
+
+/** The repository with `beforeWrite` hooks run on create, update and bulk writes. */
 export class HookedRepository extends FhirRepository {
   constructor(
     deps: RepositoryDeps,
-    private readonly hooks: Record<string, BeforeCreateHook>,
+    private readonly hooks: Record<string, BeforeWriteHook>,
   ) {
     super(deps);
   }
 
-  private hookFor(resource: unknown): BeforeCreateHook | undefined {
+  private hookFor(resource: unknown): BeforeWriteHook | undefined {
     const type = typeOf(resource);
     return type && Object.hasOwn(this.hooks, type) ? this.hooks[type] : undefined;
   }
@@ -69,7 +80,7 @@ export class HookedRepository extends FhirRepository {
     const id = options.id ?? newId();
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
-      return super.create(inTx, await hook(tx, inTx, input, id), { id });
+      return super.create(inTx, await hook(tx, inTx, input, id, undefined), { id });
     });
   }
 
@@ -85,8 +96,7 @@ export class HookedRepository extends FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
       const [current] = await readCurrentForUpdate(tx, ctx.tenantId, [{ resourceType: type, id }]);
-      const resource = !current || current.deleted ? await hook(tx, inTx, input, id) : input;
-      return super.update(inTx, type, id, resource, options);
+      return super.update(inTx, type, id, await hook(tx, inTx, input, id, storedResource(current)), options);
     });
   }
 
@@ -99,20 +109,19 @@ export class HookedRepository extends FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
       const updates = items.filter((item) => !item.create && this.hookFor(item.resource));
-      const existing = new Set(
-        (await readCurrentForUpdate(tx, ctx.tenantId, updates))
-          .filter((row) => !row.deleted)
-          .map((row) => `${row.resourceType}/${row.id}`),
+      const existing = new Map(
+        (await readCurrentForUpdate(tx, ctx.tenantId, updates)).map((row) => [`${row.resourceType}/${row.id}`, row]),
       );
       const prepared: WriteManyItem[] = [];
       for (const [index, item] of items.entries()) {
         const hook = this.hookFor(item.resource);
-        if (!hook || (!item.create && existing.has(`${item.resourceType}/${item.id}`))) {
+        if (!hook) {
           prepared.push(item);
           continue;
         }
+        const current = item.create ? undefined : storedResource(existing.get(`${item.resourceType}/${item.id}`));
         try {
-          prepared.push({ ...item, resource: await hook(tx, inTx, item.resource, item.id) });
+          prepared.push({ ...item, resource: await hook(tx, inTx, item.resource, item.id, current) });
         } catch (error) {
           throw failed ? failed(index, error) : error;
         }

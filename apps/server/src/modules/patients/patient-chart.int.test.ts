@@ -190,7 +190,7 @@ describe('chart of a Synthea patient', () => {
         },
       ],
     });
-    const order = (status: string) =>
+    const order = (status: 'active' | 'completed') =>
       fhir.create({
         resourceType: 'ServiceRequest',
         status,
@@ -214,16 +214,16 @@ describe('chart of a Synthea patient', () => {
       ]),
     ).toEqual([
       [
-        'Body height',
-        { value: 180, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' },
-        '2021-05-23T10:00:00.000Z',
-      ],
-      [
         'Blood pressure panel',
         [
           { code: 'http://loinc.org|8480-6', display: 'Systolic', value: { value: 128, unit: 'mm[Hg]' } },
           { code: 'http://loinc.org|8462-4', display: 'Diastolic', value: { value: 82, unit: 'mm[Hg]' } },
         ],
+        '2021-05-23T10:00:00.000Z',
+      ],
+      [
+        'Body height',
+        { value: 180, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' },
         '2021-05-23T10:00:00.000Z',
       ],
     ]);

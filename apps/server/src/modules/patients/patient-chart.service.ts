@@ -40,6 +40,7 @@ export interface PatientSummary {
   problems: Resource[];
   allergies: Resource[];
   medications: Resource[];
+  /** The latest observation of each vital sign, by name. */
   vitals: LatestVital[];
   encounters: Resource[];
   openOrders: Resource[];
@@ -272,5 +273,5 @@ function latestVitals(observations: Observation[]): LatestVital[] {
       observation,
     });
   }
-  return [...latest.values()];
+  return [...latest.values()].sort((a, b) => a.display.localeCompare(b.display));
 }

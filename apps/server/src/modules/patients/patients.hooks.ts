@@ -1,5 +1,5 @@
 import type { Identifier, Patient, Resource } from '@medplum/fhirtypes';
-import { type BeforeCreateHook, FhirError, type FhirWriteHooks, fhirErrors, type SearchIndexWriter } from '../../fhir';
+import { type BeforeWriteHook, FhirError, type FhirWriteHooks, fhirErrors, type SearchIndexWriter } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import { formatMrn, isValidMrn, mrnCapacity } from './mrn';
 import { blockingKeys, matchFeatures } from './patient-matching';
@@ -37,16 +37,25 @@ async function allocateMrn(tx: Queryable, tenantId: string, format: MrnFormat, p
 }
 
 /**
- * Before a Patient is stored for the first time: a tenant MRN is assigned when it has none; one it brings
- * (a re-import) must be well formed and never issued to another patient.
+ * Before a Patient is stored: a new one gets a tenant MRN unless it brings one (a re-import), which must
+ * be well formed and never issued to another patient. An update keeps the stored MRN (a client that
+ * leaves it out does not remove it) and may not change it.
  */
-export const assignMrn: BeforeCreateHook = async (tx, ctx, resource, id) => {
+export const assignMrn: BeforeWriteHook = async (tx, ctx, resource, id, current) => {
   const patient = resource as Patient;
   if (patient.identifier !== undefined && !Array.isArray(patient.identifier)) return resource;
   const settings = withDefaults(await readSettings(tx, ctx.tenantId));
   const system = mrnSystem(ctx.tenantId, settings.mrn);
   const identifiers = patient.identifier ?? [];
   const index = identifiers.findIndex((identifier) => identifier?.system === system);
+  const stored = (current as Patient | undefined)?.identifier?.find((identifier) => identifier.system === system);
+  if (stored) {
+    if (index < 0) return { ...patient, identifier: [...identifiers, stored] } as Resource;
+    if (identifiers[index]?.value !== stored.value) {
+      throw fhirErrors.invalid('The medical record number cannot be changed', `Patient.identifier[${index}].value`);
+    }
+    return resource;
+  }
   if (index < 0) {
     const value = await allocateMrn(tx, ctx.tenantId, settings.mrn, id);
     return { ...patient, identifier: [...identifiers, mrnIdentifier(system, value)] } as Resource;
@@ -101,5 +110,5 @@ export const matchKeyWriter: SearchIndexWriter = {
 
 /** What the patients module adds to the FHIR engine's writes (given to createFhirServices). */
 export function patientWriteHooks(): FhirWriteHooks {
-  return { beforeCreate: { Patient: assignMrn }, indexes: [matchKeyWriter] };
+  return { beforeWrite: { Patient: assignMrn }, indexes: [matchKeyWriter] };
 }

@@ -266,3 +266,25 @@ describe('Patient/$match', () => {
     ).toEqual([a.id, b.id].sort());
   });
 });
+
+describe('MRN on updates', () => {
+  it('keeps the MRN when an update leaves it out, refuses changing it, and keeps an unchanged update unversioned', async () => {
+    const tenant = newTenantId();
+    const fhir = fhirClient(app, tenant);
+    const system = `https://meridian.health/fhir/identifier/mrn/${tenant}`;
+    const input = { ...person(), id: 'kept-mrn' };
+    const created = await fhir.put('Patient/kept-mrn', input);
+    expect(created.statusCode).toBe(201);
+    expect(mrnOf(created.json(), tenant)?.value).toBe('MRN00000018');
+    // The same body again (as a re-import sends it): nothing changes, no new version.
+    const again = await fhir.put('Patient/kept-mrn', input);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().meta.versionId).toBe('1');
+    const edited = await fhir.put('Patient/kept-mrn', { ...input, gender: 'other' });
+    expect(edited.json().meta.versionId).toBe('2');
+    expect(mrnOf(edited.json(), tenant)?.value).toBe('MRN00000018');
+    const changed = await fhir.put('Patient/kept-mrn', { ...input, identifier: [{ system, value: 'MRN00000026' }] });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().issue[0].expression).toEqual(['Patient.identifier[0].value']);
+  });
+});

@@ -29,14 +29,19 @@ export async function nextMrnSequence(db: Queryable, tenantId: string): Promise<
   return Number(result.rows[0]!.last_value);
 }
 
-/** Records `value` as issued to the patient; false when the number was ever issued before. */
+/** Records `value` as issued to the patient; false when the number was ever issued to another patient. */
 export async function claimMrn(db: Queryable, tenantId: string, value: string, patientId: string): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO patient_mrn (tenant_id, value, patient_id) VALUES ($1, $2, $3)
      ON CONFLICT (tenant_id, value) DO NOTHING RETURNING value`,
     [tenantId, value, patientId],
   );
-  return result.rows.length === 1;
+  if (result.rows.length === 1) return true;
+  const holder = await db.query<{ patient_id: string }>(
+    'SELECT patient_id FROM patient_mrn WHERE tenant_id = $1 AND value = $2',
+    [tenantId, value],
+  );
+  return holder.rows[0]?.patient_id === patientId;
 }
 
 /** Replaces the blocking keys of the given patients (an empty key list removes a patient's keys). */
