@@ -104,6 +104,18 @@ describe('clinical notes', () => {
     const patch = await author.fhir.patch(`Composition/${note.id}`, [{ op: 'replace', path: '/title', value: 'x' }]);
     expect(patch.statusCode).toBe(422);
     expect((await author.fhir.delete(`Composition/${note.id}`)).statusCode).toBe(422);
+    // Merging two records of one patient moves the signed note's patient references, and only those.
+    const survivor = await author.fhir.create({ resourceType: 'Patient', name: [{ family: 'Haddad' }] });
+    const moved = await author.fhir.put(`Composition/${note.id}`, {
+      ...composition,
+      subject: { reference: `Patient/${survivor.id}` },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const back = await author.fhir.put(`Composition/${note.id}`, {
+      ...composition,
+      subject: { reference: `Patient/${patientId}` },
+    });
+    expect(back.statusCode).toBe(200);
     expect((await author.request('GET', `/notes/${note.id}`)).json().sections[3].text).toBe('Paracetamol 1 g');
 
     // A colleague corrects it with an addendum, which they sign themselves.
@@ -141,6 +153,10 @@ describe('clinical notes', () => {
     });
     expect(mismatch.statusCode).toBe(422);
     expect(mismatch.json()).toMatchObject({ code: 'NOTE_REFERENCE_MISMATCH', path: 'encounter' });
+    const unfiltered = await author.request('GET', '/notes');
+    expect(unfiltered.json()).toMatchObject({ code: 'NOTE_INVALID_REQUEST', path: 'patient' });
+    const byPatient = (await author.request('GET', `/notes?patient=${patientId}`)).json();
+    expect(byPatient.map((entry: { id: string }) => entry.id)).toContain(empty.id);
     const missing = await author.request('GET', '/notes/nope');
     expect(missing.json().code).toBe('NOTE_NOT_FOUND');
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fhirContextOf } from '../../fhir';
+import { noteErrors } from './note.errors';
 import { addendumBody, createNoteBody, editNoteBody, listNotesQuery, parseNoteInput } from './note.schemas';
 import type { NoteActor, NoteService } from './note.service';
 import { NOTE_TEMPLATES } from './note.templates';
@@ -62,10 +63,7 @@ export function registerNoteRoutes(app: FastifyInstance, service: NoteService): 
     async (request) => {
       const query = parseNoteInput(listNotesQuery, request.query);
       if (!query.patient && !query.encounter) {
-        return parseNoteInput(
-          listNotesQuery.refine(() => false, { message: 'say patient or encounter' }),
-          {},
-        );
+        throw noteErrors.invalidRequest('patient: say whose notes (patient or encounter)', 'patient');
       }
       return service.list(fhirContextOf(request), noteActorOf(request), query);
     },

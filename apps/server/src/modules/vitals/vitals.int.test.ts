@@ -79,6 +79,32 @@ describe('recording vital signs', () => {
     expect(stored.json().entry ?? []).toHaveLength(0);
     const unit = await record(other, { measurements: [{ type: 'body-weight', value: 70, unit: 'mm[Hg]' }] });
     expect(unit.json()).toMatchObject({ code: 'VITALS_INVALID_UNIT', path: 'measurements.0.unit' });
+    // The same limits hold for vital signs written straight through FHIR.
+    const direct = await nurse.fhir.post('Observation', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8310-5' }] },
+      subject: { reference: `Patient/${other}` },
+      valueQuantity: { value: 380, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
+    });
+    expect(direct.statusCode).toBe(422);
+    expect(direct.json().issue[0]).toMatchObject({
+      code: 'business-rule',
+      expression: ['Observation.valueQuantity.value'],
+    });
+    const bpDirect = await nurse.fhir.post('Observation', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] },
+      subject: { reference: `Patient/${other}` },
+      component: [
+        {
+          code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
+          valueQuantity: { value: 1200, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+        },
+      ],
+    });
+    expect(bpDirect.json().issue[0].expression).toEqual(['Observation.component[0].valueQuantity.value']);
     const unknown = await record('no-such-patient', { measurements: [{ type: 'heart-rate', value: 70 }] });
     expect(unknown.json()).toMatchObject({ code: 'VITALS_REFERENCE_NOT_FOUND', path: 'patient' });
     const empty = await record(other, { measurements: [] });
