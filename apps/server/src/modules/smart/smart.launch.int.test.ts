@@ -153,7 +153,7 @@ describe('standalone launch with fhirclient', () => {
     });
     for (const line of login.headers.getSetCookie()) {
       const [pair] = line.split(';');
-      browser.cookies.set(pair!.split('=')[0]!, pair!.slice(pair!.indexOf('=') + 1));
+      browser.setCookie(pair!.split('=')[0]!, pair!.slice(pair!.indexOf('=') + 1));
     }
     const consent = await browser.follow(`${app.origin}/launch?iss=${encodeURIComponent(server.fhirBase)}`);
     expect(consent.body).toContain('Allow access');

@@ -15,24 +15,47 @@ export interface Page {
 }
 
 export class Browser {
-  readonly cookies = new Map<string, string>();
+  /** Cookies by name and path (like a browser, ports do not separate them; paths do). */
+  readonly jar = new Map<string, { name: string; value: string; path: string }>();
 
-  private store(response: Response): void {
+  /** Sets a cookie for every path (e.g. a session cookie obtained elsewhere). */
+  setCookie(name: string, value: string, path = '/'): void {
+    this.jar.set(`${name};${path}`, { name, value, path });
+  }
+
+  private store(response: Response, url: string): void {
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');
       const at = pair!.indexOf('=');
       const name = pair!.slice(0, at).trim();
       const value = pair!.slice(at + 1).trim();
+      const pathAttribute = attributes
+        .map((attribute) => attribute.trim())
+        .find((attribute) => /^path=/i.test(attribute));
+      const path = pathAttribute ? pathAttribute.slice(5) : new URL(url).pathname.replace(/\/[^/]*$/, '') || '/';
       const expired =
         attributes.some((attribute) => /max-age=0\b/i.test(attribute.trim())) || /expires=Thu, 01 Jan 1970/i.test(line);
-      if (expired || !value) this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      if (expired || !value) this.jar.delete(`${name};${path}`);
+      else this.setCookie(name, value, path);
     }
+  }
+
+  private cookieHeader(url: string): string {
+    const path = new URL(url).pathname;
+    return [...this.jar.values()]
+      .filter(
+        (cookie) =>
+          path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`),
+      )
+      .sort((a, b) => b.path.length - a.path.length)
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join('; ');
   }
 
   async request(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Page> {
     const headers: Record<string, string> = {};
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookieHeader(url);
+    if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (init.form) {
       const params = new URLSearchParams();
@@ -48,7 +71,7 @@ export class Browser {
       body,
       redirect: 'manual',
     });
-    this.store(response);
+    this.store(response, url);
     return { status: response.status, url, body: await response.text(), headers: response.headers };
   }
 
@@ -70,9 +93,10 @@ export class Browser {
 
 /** The `action` of the form whose action contains `contains` (HTML-unescaped), made absolute. */
 export function formAction(page: Page, contains: string): string {
-  const actions = [...page.body.matchAll(/<form[^>]*method="post"[^>]*action="([^"]+)"/g)].map((match) =>
-    match[1]!.replace(/&amp;/g, '&'),
-  );
+  const actions = [...page.body.matchAll(/<form\b[^>]*>/g)]
+    .map((match) => match[0])
+    .filter((tag) => /method="post"/i.test(tag))
+    .map((tag) => (/action="([^"]+)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&'));
   const action = actions.find((candidate) => candidate.includes(contains));
   if (!action)
     throw new Error(`no form posting to *${contains}* on ${page.url} (${page.status}): ${page.body.slice(0, 400)}`);
