@@ -18,7 +18,9 @@ describe('system health and role-aware navigation', () => {
     const { page, context, problems } = await openPage(browser, baseUrl);
     await signIn(page, USERS.admin);
     const navigation = page.getByRole('navigation', { name: 'Main navigation' });
-    await expect.poll(() => navigation.getByRole('link').allTextContents()).toEqual(['System health']);
+    await expect
+      .poll(() => navigation.getByRole('link').allTextContents())
+      .toEqual(['System health', 'Users', 'Audit trail', 'Vault']);
 
     await navigation.getByRole('link', { name: 'System health' }).click();
     const status = page.getByRole('group', { name: 'Status' });
