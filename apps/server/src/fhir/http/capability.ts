@@ -61,6 +61,7 @@ export function buildCapabilityStatement(services: FhirServices, baseUrl: string
     rest: [
       {
         mode: 'server',
+        security: smartSecurity(baseUrl),
         resource: resources,
         interaction: [
           { code: 'transaction' },
@@ -71,6 +72,32 @@ export function buildCapabilityStatement(services: FhirServices, baseUrl: string
         operation: operations
           .filter((operation) => operation.levels.includes('system'))
           .map((operation) => ({ name: operation.name, definition: operation.definition })),
+      },
+    ],
+  };
+}
+
+/** SMART on FHIR: the OAuth endpoints (also in /.well-known/smart-configuration), as SMART v1 clients read them. */
+function smartSecurity(fhirBase: string): NonNullable<NonNullable<CapabilityStatement['rest']>[number]['security']> {
+  const oauth = `${fhirBase.replace(/\/fhir\/R4$/, '')}/oauth`;
+  const uri = (name: string, url: string) => ({ url: name, valueUri: url });
+  return {
+    cors: true,
+    service: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+        text: 'OAuth2 using SMART-on-FHIR profile (see http://docs.smarthealthit.org)',
+      },
+    ],
+    extension: [
+      {
+        url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+        extension: [
+          uri('authorize', `${oauth}/auth`),
+          uri('token', `${oauth}/token`),
+          uri('introspect', `${oauth}/token/introspection`),
+          uri('revoke', `${oauth}/token/revocation`),
+        ],
       },
     ],
   };

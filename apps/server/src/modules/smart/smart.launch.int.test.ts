@@ -68,6 +68,16 @@ describe('SMART configuration', () => {
       expect(config.capabilities).toEqual(expect.arrayContaining(['launch-standalone', 'launch-ehr', 'permission-v2']));
     }
   });
+  it('is named in the CapabilityStatement (oauth-uris), where SMART v1 clients look', async () => {
+    const metadata = await (await fetch(`${server.fhirBase}/metadata`)).json();
+    const oauth = metadata.rest[0].security.extension.find((extension: { url: string }) =>
+      extension.url.endsWith('/oauth-uris'),
+    );
+    const uris = Object.fromEntries(
+      oauth.extension.map((entry: { url: string; valueUri: string }) => [entry.url, entry.valueUri]),
+    );
+    expect(uris).toMatchObject({ authorize: `${origin}/oauth/auth`, token: `${origin}/oauth/token` });
+  });
 });
 
 describe('standalone launch with fhirclient', () => {
