@@ -132,6 +132,17 @@ describe('the visit lifecycle', () => {
     expect(edit.json().code).toBe('ENCOUNTER_CLOSED');
   });
 
+  it('lets only one of two simultaneous check-ins through', async () => {
+    const encounter = await plan();
+    const answers = await Promise.all([
+      physician.request('POST', `/encounters/${encounter.id}/check-in`),
+      physician.request('POST', `/encounters/${encounter.id}/check-in`),
+    ]);
+    expect(answers.map((res) => res.statusCode).sort()).toEqual([200, 409]);
+    const history = (await physician.request('GET', `/encounters/${encounter.id}`)).json().statusHistory;
+    expect(history.map((entry: { status: string }) => entry.status)).toEqual(['planned', 'arrived']);
+  });
+
   it('refuses a status jump through the FHIR API too (PUT and PATCH), but allows valid ones', async () => {
     const encounter = await plan();
     const current = (await physician.fhir.get(`Encounter/${encounter.id}`)).json();
