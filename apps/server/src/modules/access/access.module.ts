@@ -13,8 +13,7 @@ export interface AccessModuleOptions {
 
 /**
  * Access control: every signed-in request gets its policy decision point for the FHIR services
- * (`request.fhirAccess`, read by `fhirContextOf`), denials of module APIs are put on record, and the
- * access API is served. Register before the FHIR routes and the modules that call the FHIR services.
+ * (`request.fhirAccess`, read by `fhirContextOf`), and the access API is served. Register before the FHIR routes and the modules that call the FHIR services.
  */
 export function registerAccessModule(app: FastifyInstance, options: AccessModuleOptions): AccessService {
   const access = new AccessService({
@@ -26,15 +25,8 @@ export function registerAccessModule(app: FastifyInstance, options: AccessModule
   app.addHook('preHandler', async (request) => {
     if (request.principal) request.fhirAccess = access.guardFor(request.principal);
   });
-  // FHIR denials are recorded by the FHIR audit hook with the interaction; these are the other APIs'.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 403 || request.url.startsWith('/fhir/')) return payload;
-    await access.recordDenial(request.principal, request.tenantId, request.routeOptions.url ?? 'unmatched', 403, {
-      ip: request.ip,
-      requestId: request.id,
-    });
-    return payload;
-  });
+  // Denials are put on record by the audit module's hooks: FHIR ones with their interaction, the other
+  // APIs' as `access-denied`.
   registerAccessRoutes(app, access);
   return access;
 }

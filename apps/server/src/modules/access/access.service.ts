@@ -177,26 +177,4 @@ export class AccessService {
   alerts(tenantId: string, limit: number): Promise<store.AlertRow[]> {
     return this.deps.db.withTenant(tenantId, (db) => store.listAlerts(db, tenantId, limit));
   }
-
-  /** A denial of a module API (problem+json) on record; FHIR denials are recorded by the FHIR audit hook. */
-  async recordDenial(
-    principal: Principal | undefined,
-    tenantId: string,
-    route: string,
-    status: number,
-    meta: RequestMeta,
-  ) {
-    await this.deps.audit.record({
-      tenantId,
-      action: 'access-denied',
-      outcome: 'denied',
-      userId: principal?.userId,
-      clientId: principal?.clientId,
-      roles: principal?.roles,
-      status,
-      ip: meta.ip,
-      requestId: meta.requestId,
-      detail: route,
-    });
-  }
 }
