@@ -7,7 +7,7 @@ export { createFhirServices } from './fhir-wiring';
 export { fhirContextOf } from './http/fhir-context';
 export { FHIR_BASE_PATH, registerFhirRoutes } from './http/fhir-routes';
 export { type FhirOperation, OperationRegistry } from './operations/operation-registry';
-export type { BeforeWriteHook, FhirWriteHooks } from './core/write-hooks';
+export type { BeforeWriteHook, FhirWriteHooks, PendingWrite } from './core/write-hooks';
 export type { SearchIndexWriter } from './search/search-index';
 export { readParams } from './operations/operation-params';
 export { compartmentParams, patientCompartmentTypes } from './operations/patient-compartment';

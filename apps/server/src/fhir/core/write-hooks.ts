@@ -11,19 +11,30 @@ import {
 } from './repository';
 import { readCurrentForUpdate, type StoredVersion } from './resource-store';
 
+/** One resource about to be written: `current` is the stored version, undefined on create. */
+export interface PendingWrite {
+  resource: Resource;
+  id: string;
+  current: Resource | undefined;
+}
+
 /**
- * Runs inside the write's transaction before a resource of its type is created or updated (not patched),
- * and returns the resource to store: modules fill in and keep what the server assigns (a patient's
- * medical record number). `current` is the stored version, undefined on create. The input is not yet
- * validated; the result is.
+ * Runs inside the write's transaction before resources of its type are created or updated (not
+ * patched), all of one request at once (a Bundle's in one call), and returns for each the resource to
+ * store or the error refusing it: modules fill in and keep what the server assigns (a patient's medical
+ * record number). The input is not yet validated; the result is.
  */
 export type BeforeWriteHook = (
   tx: Queryable,
   ctx: FhirContext,
-  resource: Resource,
-  id: string,
-  current: Resource | undefined,
-) => Promise<Resource>;
+  writes: PendingWrite[],
+) => Promise<({ resource: Resource } | { error: unknown })[]>;
+
+async function runHook(hook: BeforeWriteHook, tx: Queryable, ctx: FhirContext, write: PendingWrite): Promise<Resource> {
+  const [result] = await hook(tx, ctx, [write]);
+  if (!result || 'error' in result) throw result?.error ?? new Error('A write hook returned nothing');
+  return result.resource;
+}
 
 /** What modules add to the FHIR engine's writes, given to `createFhirServices`. */
 export interface FhirWriteHooks {
@@ -80,7 +91,7 @@ export class HookedRepository extends FhirRepository {
     const id = options.id ?? newId();
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
-      return super.create(inTx, await hook(tx, inTx, input, id, undefined), { id });
+      return super.create(inTx, await runHook(hook, tx, inTx, { resource: input, id, current: undefined }), { id });
     });
   }
 
@@ -96,7 +107,8 @@ export class HookedRepository extends FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
       const [current] = await readCurrentForUpdate(tx, ctx.tenantId, [{ resourceType: type, id }]);
-      return super.update(inTx, type, id, await hook(tx, inTx, input, id, storedResource(current)), options);
+      const resource = await runHook(hook, tx, inTx, { resource: input, id, current: storedResource(current) });
+      return super.update(inTx, type, id, resource, options);
     });
   }
 
@@ -112,18 +124,27 @@ export class HookedRepository extends FhirRepository {
       const existing = new Map(
         (await readCurrentForUpdate(tx, ctx.tenantId, updates)).map((row) => [`${row.resourceType}/${row.id}`, row]),
       );
-      const prepared: WriteManyItem[] = [];
+      const prepared = [...items];
+      // Each hook once, with all of its type's writes.
+      const byHook = new Map<BeforeWriteHook, number[]>();
       for (const [index, item] of items.entries()) {
         const hook = this.hookFor(item.resource);
-        if (!hook) {
-          prepared.push(item);
-          continue;
-        }
-        const current = item.create ? undefined : storedResource(existing.get(`${item.resourceType}/${item.id}`));
-        try {
-          prepared.push({ ...item, resource: await hook(tx, inTx, item.resource, item.id, current) });
-        } catch (error) {
-          throw failed ? failed(index, error) : error;
+        if (hook) byHook.set(hook, [...(byHook.get(hook) ?? []), index]);
+      }
+      for (const [hook, indexes] of byHook) {
+        const writes = indexes.map((index) => {
+          const item = items[index]!;
+          const current = item.create ? undefined : storedResource(existing.get(`${item.resourceType}/${item.id}`));
+          return { resource: item.resource, id: item.id, current };
+        });
+        const results = await hook(tx, inTx, writes);
+        for (const [position, index] of indexes.entries()) {
+          const result = results[position];
+          if (!result || 'error' in result) {
+            const error = result?.error ?? new Error('A write hook returned nothing');
+            throw failed ? failed(index, error) : error;
+          }
+          prepared[index] = { ...items[index]!, resource: result.resource };
         }
       }
       return super.writeMany(inTx, prepared, failed);

@@ -288,3 +288,33 @@ describe('MRN on updates', () => {
     expect(changed.json().issue[0].expression).toEqual(['Patient.identifier[0].value']);
   });
 });
+
+describe('MRNs in a Bundle', () => {
+  it('draws numbers for every patient of a transaction at once, skipping one a patient brought in', async () => {
+    const tenant = newTenantId();
+    const system = `https://meridian.health/fhir/identifier/mrn/${tenant}`;
+    const entry = [
+      { ...person({ family: 'Brought' }), identifier: [{ system, value: 'MRN00000026' }] },
+      person({ family: 'First' }),
+      person({ family: 'Second' }),
+    ].map((resource) => ({ resource, request: { method: 'POST', url: 'Patient' } }));
+    const res = await fhirClient(app, tenant).post('', { resourceType: 'Bundle', type: 'transaction', entry });
+    expect(res.statusCode, res.body).toBe(200);
+    const created = (res.json() as Bundle).entry!.map((e) => mrnOf(e.resource as Patient, tenant)?.value);
+    expect(created).toEqual(['MRN00000026', 'MRN00000018', 'MRN00000034']);
+    // A bad number in a Bundle is named by its entry.
+    const bad = await fhirClient(app, tenant).post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: person(), request: { method: 'POST', url: 'Patient' } },
+        {
+          resource: { ...person(), identifier: [{ system, value: 'MRN00000027' }] },
+          request: { method: 'POST', url: 'Patient' },
+        },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().issue[0].expression[0]).toMatch(/^Bundle\.entry\[1\]/);
+  });
+});

@@ -18,15 +18,34 @@ export async function writeSettings(db: Queryable, tenantId: string, settings: P
   );
 }
 
-/** The next number of the tenant's sequence (1 the first time); the row lock serialises concurrent callers. */
-export async function nextMrnSequence(db: Queryable, tenantId: string): Promise<number> {
+/**
+ * Draws `count` numbers of the tenant's sequence (starting at 1) and returns the last: the numbers are
+ * last - count + 1 .. last. The counter row's lock serialises concurrent callers until they commit.
+ */
+export async function advanceMrnSequence(db: Queryable, tenantId: string, count: number): Promise<number> {
   const result = await db.query<{ last_value: string | number }>(
-    `INSERT INTO patient_mrn_counter (tenant_id, last_value) VALUES ($1, 1)
-     ON CONFLICT (tenant_id) DO UPDATE SET last_value = patient_mrn_counter.last_value + 1
+    `INSERT INTO patient_mrn_counter (tenant_id, last_value) VALUES ($1, $2)
+     ON CONFLICT (tenant_id) DO UPDATE SET last_value = patient_mrn_counter.last_value + EXCLUDED.last_value
      RETURNING last_value`,
-    [tenantId],
+    [tenantId, count],
   );
   return Number(result.rows[0]!.last_value);
+}
+
+/** Records many numbers as issued, one per patient; returns those that were new (the others were taken). */
+export async function claimMrns(
+  db: Queryable,
+  tenantId: string,
+  claims: { value: string; patientId: string }[],
+): Promise<Set<string>> {
+  if (!claims.length) return new Set();
+  const result = await db.query<{ value: string }>(
+    `INSERT INTO patient_mrn (tenant_id, value, patient_id)
+     SELECT $1, v, p FROM unnest($2::text[], $3::text[]) AS t(v, p)
+     ON CONFLICT (tenant_id, value) DO NOTHING RETURNING value`,
+    [tenantId, claims.map((claim) => claim.value), claims.map((claim) => claim.patientId)],
+  );
+  return new Set(result.rows.map((row) => row.value));
 }
 
 /** Records `value` as issued to the patient; false when the number was ever issued to another patient. */
