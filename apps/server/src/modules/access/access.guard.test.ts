@@ -56,7 +56,10 @@ describe('the request guard', () => {
   it('gives a patient scope without a launch patient nothing, and a patient user their own compartment', async () => {
     const db = emptyDb();
     const noLaunch = new RequestAccessGuard(principal({ scopes: ['patient/*.rs'] }), policies, () => new Date());
-    expect(await noLaunch.decide(db, 'read', 'Observation')).toEqual({ allowed: true, filter: { kind: 'only', patients: [] } });
+    expect(await noLaunch.decide(db, 'read', 'Observation')).toEqual({
+      allowed: true,
+      filter: { kind: 'only', patients: [] },
+    });
     const patient = new RequestAccessGuard(
       principal({ roles: ['patient'], fhirUser: 'Patient/p7' }),
       policies,
@@ -94,7 +97,10 @@ describe('deny Consents', () => {
     scope: { text: 'privacy' },
     category: [{ text: 'privacy' }],
     patient: { reference: `Patient/${patient}` },
-    provision: { type: 'deny', ...(actor ? { actor: [{ role: { text: 'x' }, reference: { reference: actor } }] } : {}) },
+    provision: {
+      type: 'deny',
+      ...(actor ? { actor: [{ role: { text: 'x' }, reference: { reference: actor } }] } : {}),
+    },
     ...extra,
   });
 
