@@ -2,18 +2,28 @@ import type { TestProject } from 'vitest/node';
 import { accessToken, createUser, fhirAs, USERS } from './api';
 import { startMeridian } from './meridian-server';
 import { totpCode, totpStep } from './totp';
+import { startVault } from './vault-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     meridianUrl: string;
+    /** Meridian Vault's own address (the web app reaches it through Meridian at /vault/v1). */
+    vaultUrl: string;
     /** The TOTP user's secret and the time step its enrolment used up. */
     totp: { secret: string; usedStep: number };
   }
 }
 
-/** One Meridian for the whole run, with the users the tests sign in as. */
+/** One Meridian (and the Meridian Vault next to it) for the whole run, with the users the tests sign in as. */
 export default async function setup(project: TestProject) {
-  const server = await startMeridian();
+  const vault = await startVault();
+  let server: Awaited<ReturnType<typeof startMeridian>>;
+  try {
+    server = await startMeridian({ VAULT_ADDR: vault.url });
+  } catch (error) {
+    await vault.stop();
+    throw error;
+  }
   try {
     for (const user of Object.values(USERS)) await createUser(server.url, server.adminToken, user);
     // Two-factor for the TOTP user, enrolled as its owner would: start, then confirm with a first code.
@@ -25,10 +35,13 @@ export default async function setup(project: TestProject) {
     project.provide('totp', { secret: enrolment.secret, usedStep });
   } catch (error) {
     await server.stop();
+    await vault.stop();
     throw error;
   }
   project.provide('meridianUrl', server.url);
+  project.provide('vaultUrl', vault.url);
   return async () => {
     await server.stop();
+    await vault.stop();
   };
 }

@@ -17,7 +17,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -30,16 +30,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `meridian start` on a free port with its own embedded database in a temporary folder. */
-export async function startMeridian(): Promise<RunningServer> {
+/**
+ * Starts `meridian start` on a free port with its own embedded database in a temporary folder.
+ * `env` adds settings (the vault's address, for one).
+ */
+export async function startMeridian(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
     throw new Error('The web app is not built: run `npm run build -w apps/web` before the browser tests');
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  const serverEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    ...env,
     PORT: String(port),
     HOST: '127.0.0.1',
     BASE_URL: url,
@@ -48,11 +52,11 @@ export async function startMeridian(): Promise<RunningServer> {
     REQUEST_LOG: 'false',
     BOOTSTRAP_ADMIN: 'false',
   };
-  delete env.DATABASE_URL;
+  delete serverEnv.DATABASE_URL;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [join(REPOSITORY, 'apps/server/bin/meridian.mjs'), 'start'], {
     cwd: REPOSITORY,
-    env,
+    env: serverEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => {

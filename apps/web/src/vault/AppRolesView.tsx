@@ -1,6 +1,5 @@
 import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -9,6 +8,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { AuthMountPicker, NoAuthMount, policyList, useAuthMountOf } from './AuthMountPicker';
 import { ConfirmButton } from './ConfirmButton';
+import { notifyDone } from './notify';
 import { PolicyPicker } from './PolicyPicker';
 import { CopyValue } from './VaultInitPanel';
 import { useVault, vaultDataKey } from './vault-context';
@@ -122,7 +122,7 @@ function RoleRow({ mount, name }: { mount: string; name: string }) {
   });
   const remove = async () => {
     await client.delete(`auth/${mount}/role/${name}`);
-    notifications.show({ color: 'teal', message: `Role ${name} deleted` });
+    notifyDone(`Role ${name} deleted`);
     await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'approle', mount] });
   };
   const policies = policyList(details.data?.token_policies ?? details.data?.policies);
@@ -160,7 +160,6 @@ function RoleRow({ mount, name }: { mount: string; name: string }) {
             New secret ID
           </Button>
           <ConfirmButton
-            variant="subtle"
             title={`Delete role ${name}?`}
             message="Applications using this role can no longer sign in."
             confirmLabel="Delete role"
@@ -171,7 +170,14 @@ function RoleRow({ mount, name }: { mount: string; name: string }) {
           </ConfirmButton>
         </Group>
         {failure && <ErrorAlert title="The vault refused" error={failure} />}
-        <Modal opened={shown !== undefined} onClose={() => setShown(undefined)} title={shown?.title} size="lg" centered>
+        <Modal
+          closeButtonProps={{ 'aria-label': 'Close' }}
+          opened={shown !== undefined}
+          onClose={() => setShown(undefined)}
+          title={shown?.title}
+          size="lg"
+          centered
+        >
           {shown?.body}
         </Modal>
       </Table.Td>
@@ -197,7 +203,7 @@ function CreateRoleButton({ mount }: { mount: string }) {
         ...(tokenTtl.trim() ? { token_ttl: tokenTtl.trim() } : {}),
       }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Role ${name.trim()} created` });
+      notifyDone(`Role ${name.trim()} created`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'approle', mount] });
       setName('');
       setPolicies([]);
@@ -210,7 +216,13 @@ function CreateRoleButton({ mount }: { mount: string }) {
       <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
         Create role
       </Button>
-      <Modal opened={opened} onClose={close} title="Create an AppRole" centered>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={opened}
+        onClose={close}
+        title="Create an AppRole"
+        centered
+      >
         <form
           onSubmit={(event: FormEvent) => {
             event.preventDefault();

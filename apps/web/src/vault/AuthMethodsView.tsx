@@ -1,6 +1,5 @@
 import { Button, Group, Modal, Paper, Radio, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -8,6 +7,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { ConfirmButton } from './ConfirmButton';
 import { trimSlashes } from './kv-paths';
+import { notifyDone } from './notify';
 import { VaultAnchor } from './VaultLink';
 import { useVault, vaultDataKey } from './vault-context';
 import { useAuthMounts } from './vault-queries';
@@ -29,7 +29,7 @@ export function AuthMethodsView() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'auth-mounts'] });
   const disable = async (path: string) => {
     await client.delete(`sys/auth/${path}`);
-    notifications.show({ color: 'teal', message: `Auth method ${path}/ disabled` });
+    notifyDone(`Auth method ${path}/ disabled`);
     await refresh();
   };
   return (
@@ -74,7 +74,6 @@ export function AuthMethodsView() {
                         )}
                         {info.type !== 'token' && (
                           <ConfirmButton
-                            variant="subtle"
                             title={`Disable ${path}/?`}
                             message="Its users or roles are removed and every token it issued stops working at once."
                             confirmLabel="Disable"
@@ -106,7 +105,7 @@ function EnableAuthButton({ onEnabled }: { onEnabled: () => Promise<unknown> }) 
   const enable = useMutation({
     mutationFn: () => client.write(`sys/auth/${target}`, { type, description }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Auth method ${type} enabled at ${target}/` });
+      notifyDone(`Auth method ${type} enabled at ${target}/`);
       await onEnabled();
       setPath('');
       setDescription('');
@@ -118,7 +117,13 @@ function EnableAuthButton({ onEnabled }: { onEnabled: () => Promise<unknown> }) 
       <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
         Enable auth method
       </Button>
-      <Modal opened={opened} onClose={close} title="Enable an auth method" centered>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={opened}
+        onClose={close}
+        title="Enable an auth method"
+        centered
+      >
         <form
           onSubmit={(event: FormEvent) => {
             event.preventDefault();

@@ -40,10 +40,10 @@ export function ConfirmButton({
   };
   return (
     <>
-      <Button color="red.8" variant="light" size="xs" {...buttonProps} onClick={open}>
+      <Button color="red.8" variant="outline" size="xs" {...buttonProps} onClick={open}>
         {children}
       </Button>
-      <Modal opened={opened} onClose={close} title={title} centered>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={close} title={title} centered>
         <Stack gap="md">
           <Text size="sm">{message}</Text>
           {error !== undefined && <ErrorAlert title="The vault refused" error={error} />}

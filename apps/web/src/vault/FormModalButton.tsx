@@ -20,7 +20,7 @@ export function FormModalButton({
       <Button size="xs" variant="default" onClick={open} aria-label={ariaLabel}>
         {label}
       </Button>
-      <Modal opened={opened} onClose={close} title={title} centered>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={close} title={title} centered>
         {opened && render(close)}
       </Modal>
     </>

@@ -1,6 +1,5 @@
 import { Alert, Button, Group, Modal, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -9,6 +8,7 @@ import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { ConfirmButton } from './ConfirmButton';
+import { notifyDone } from './notify';
 import { VaultAnchor } from './VaultLink';
 import { isVaultError } from './vault-client';
 import { useVault, vaultDataKey } from './vault-context';
@@ -93,7 +93,7 @@ function CreatePolicyButton() {
   const create = useMutation({
     mutationFn: () => client.put(`sys/policies/acl/${name.trim()}`, { policy: text }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Policy ${name.trim()} saved` });
+      notifyDone(`Policy ${name.trim()} saved`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'policies'] });
       close();
       await navigate({ to: '/console/vault/$', params: { _splat: `policies/${encodeURIComponent(name.trim())}` } });
@@ -110,7 +110,14 @@ function CreatePolicyButton() {
       <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
         Create policy
       </Button>
-      <Modal opened={opened} onClose={close} title="Create an ACL policy" size="lg" centered>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={opened}
+        onClose={close}
+        title="Create an ACL policy"
+        size="lg"
+        centered
+      >
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
             <TextInput
@@ -162,13 +169,13 @@ function PolicyEditor({ name }: { name: string }) {
   const save = useMutation({
     mutationFn: () => client.put(`sys/policies/acl/${name}`, { policy: text ?? '' }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Policy ${name} saved` });
+      notifyDone(`Policy ${name} saved`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'policy', name] });
     },
   });
   const remove = async () => {
     await client.delete(`sys/policies/acl/${name}`);
-    notifications.show({ color: 'teal', message: `Policy ${name} deleted` });
+    notifyDone(`Policy ${name} deleted`);
     await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'policies'] });
     await navigate({ to: '/console/vault/$', params: { _splat: 'policies' } });
   };

@@ -1,5 +1,4 @@
 import { Alert, Badge, Button, Checkbox, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconHistory, IconPencil } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -12,6 +11,7 @@ import { KvBreadcrumbs } from './KvBreadcrumbs';
 import { KvPairsEditor } from './KvPairsEditor';
 import { dataFromPairs, type KvPair, type PairProblems, pairsFromData } from './kv-pairs';
 import { type KvVersion, kvApiPath, type VersionRow, versionRows } from './kv-paths';
+import { notifyDone } from './notify';
 import { VaultAnchor, VaultButtonLink } from './VaultLink';
 import { useVault, vaultDataKey } from './vault-context';
 import { type KvSecret, useKvMetadata, useKvSecret } from './vault-queries';
@@ -51,7 +51,7 @@ export function SecretDetail({ mount, version, path, secretVersion }: SecretDeta
 
   const deleteAll = async () => {
     await client.delete(kvApiPath(mount, version, version === 2 ? 'metadata' : 'read', path));
-    notifications.show({ color: 'teal', message: `Secret ${path} deleted` });
+    notifyDone(`Secret ${path} deleted`);
     await refresh();
     const parent = path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : '';
     await navigate({ to: '/console/vault/$', params: { _splat: 'secrets' }, search: { mount, path: parent } });
@@ -107,7 +107,7 @@ export function SecretDetail({ mount, version, path, secretVersion }: SecretDeta
               {path}
             </Title>
             {version === 2 && shownVersion !== undefined && (
-              <Badge variant="light" color={older ? 'orange.9' : 'teal.9'}>
+              <Badge variant="outline" color={older ? 'orange.9' : 'teal.9'}>
                 Version {shownVersion}
                 {older ? ` of ${currentVersion}` : ''}
               </Badge>
@@ -223,7 +223,7 @@ function EditSecret({
       ),
     onSuccess: async (answer) => {
       const saved = answer?.data?.version;
-      notifications.show({ color: 'teal', message: saved ? `Saved as version ${saved}` : 'Secret saved' });
+      notifyDone(saved ? `Saved as version ${saved}` : 'Secret saved');
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'kv', mount] });
       onDone();
       await navigate({ to: '/console/vault/$', params: { _splat: 'secrets' }, search: { mount, path } });
@@ -281,7 +281,7 @@ function VersionsTable({
   const act = async (operation: 'delete' | 'undelete' | 'destroy', version: number) => {
     await client.write(kvApiPath(mount, 2, operation, path), { versions: [version] });
     const done = { delete: 'deleted', undelete: 'restored', destroy: 'destroyed' }[operation];
-    notifications.show({ color: 'teal', message: `Version ${version} ${done}` });
+    notifyDone(`Version ${version} ${done}`);
     await onChanged();
   };
   const undelete = useMutation({ mutationFn: (version: number) => act('undelete', version) });
@@ -307,7 +307,7 @@ function VersionsTable({
                 <Table.Td fw={row.version === shown ? 700 : undefined}>{row.version}</Table.Td>
                 <Table.Td>{formatFhirDateTime(row.createdTime)}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={STATE_BADGES[row.state].color}>
+                  <Badge variant="outline" color={STATE_BADGES[row.state].color}>
                     {STATE_BADGES[row.state].label}
                   </Badge>
                 </Table.Td>
@@ -337,7 +337,6 @@ function VersionsTable({
                     )}
                     {(row.state === 'current' || row.state === 'available') && (
                       <ConfirmButton
-                        variant="subtle"
                         title={`Delete version ${row.version}?`}
                         message="The version is hidden but kept: it can be undeleted later."
                         confirmLabel="Delete version"
@@ -349,7 +348,6 @@ function VersionsTable({
                     )}
                     {row.state !== 'destroyed' && (
                       <ConfirmButton
-                        variant="subtle"
                         title={`Destroy version ${row.version}?`}
                         message="The version's data is erased for good. This cannot be undone."
                         confirmLabel="Destroy version"

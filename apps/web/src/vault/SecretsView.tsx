@@ -1,6 +1,5 @@
 import { Button, Group, Modal, Paper, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconFile, IconFolder, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
@@ -20,6 +19,7 @@ import {
   secretPathProblem,
   trimSlashes,
 } from './kv-paths';
+import { notifyDone } from './notify';
 import { SecretDetail } from './SecretDetail';
 import { VaultAnchor } from './VaultLink';
 import { useVault, vaultDataKey } from './vault-context';
@@ -108,7 +108,7 @@ function EnableKvButton() {
         options: { version },
       }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `KV version ${version} enabled at ${trimSlashes(path)}/` });
+      notifyDone(`KV version ${version} enabled at ${trimSlashes(path)}/`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'mounts'] });
       close();
     },
@@ -119,7 +119,13 @@ function EnableKvButton() {
       <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
         Enable secrets engine
       </Button>
-      <Modal opened={opened} onClose={close} title="Enable a key/value secrets engine" centered>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={opened}
+        onClose={close}
+        title="Enable a key/value secrets engine"
+        centered
+      >
         <form
           onSubmit={(event: FormEvent) => {
             event.preventDefault();
@@ -249,7 +255,7 @@ function CreateSecret({
         version === 2 ? { data, options: { cas: 0 } } : data,
       ),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Secret ${path.trim()} created` });
+      notifyDone(`Secret ${path.trim()} created`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'kv', mount] });
       await navigate({ to: '/console/vault/$', params: { _splat: 'secrets' }, search: { mount, path: path.trim() } });
     },

@@ -1,6 +1,5 @@
 import { Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -10,6 +9,7 @@ import { TableSkeleton } from '../shared/TableSkeleton';
 import { AuthMountPicker, NoAuthMount, policyList, useAuthMountOf } from './AuthMountPicker';
 import { ConfirmButton } from './ConfirmButton';
 import { FormModalButton } from './FormModalButton';
+import { notifyDone } from './notify';
 import { PolicyPicker } from './PolicyPicker';
 import { useVault, vaultDataKey } from './vault-context';
 import { useVaultQuery } from './vault-queries';
@@ -72,7 +72,7 @@ function UserRow({ mount, name }: { mount: string; name: string }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'userpass', mount] });
   const remove = async () => {
     await client.delete(`auth/${mount}/users/${name}`);
-    notifications.show({ color: 'teal', message: `User ${name} deleted` });
+    notifyDone(`User ${name} deleted`);
     await refresh();
   };
   return (
@@ -114,7 +114,6 @@ function UserRow({ mount, name }: { mount: string; name: string }) {
             )}
           />
           <ConfirmButton
-            variant="subtle"
             title={`Delete user ${name}?`}
             message="The user can no longer sign in. Tokens already issued keep working until they expire."
             confirmLabel="Delete user"
@@ -135,7 +134,7 @@ function SetPasswordForm({ mount, name, onDone }: { mount: string; name: string;
   const save = useMutation({
     mutationFn: () => client.write(`auth/${mount}/users/${name}/password`, { password }),
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: `Password of ${name} changed` });
+      notifyDone(`Password of ${name} changed`);
       onDone();
     },
   });
@@ -182,7 +181,7 @@ function UserPoliciesForm({
   const save = useMutation({
     mutationFn: () => client.write(`auth/${mount}/users/${name}/policies`, { token_policies: policies }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `Policies of ${name} saved` });
+      notifyDone(`Policies of ${name} saved`);
       await onDone();
     },
   });
@@ -217,7 +216,7 @@ function CreateUserButton({ mount }: { mount: string }) {
   const create = useMutation({
     mutationFn: () => client.write(`auth/${mount}/users/${name.trim()}`, { password, token_policies: policies }),
     onSuccess: async () => {
-      notifications.show({ color: 'teal', message: `User ${name.trim()} created` });
+      notifyDone(`User ${name.trim()} created`);
       await queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'userpass', mount] });
       setName('');
       setPassword('');
@@ -240,7 +239,13 @@ function CreateUserButton({ mount }: { mount: string }) {
       <Button size="sm" leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
         Create user
       </Button>
-      <Modal opened={opened} onClose={close} title="Create a user" centered>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={opened}
+        onClose={close}
+        title="Create a user"
+        centered
+      >
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
             {create.isError && <ErrorAlert title="The user was not created" error={create.error} />}

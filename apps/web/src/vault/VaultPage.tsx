@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { IconLock, IconLogout } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
@@ -81,23 +81,12 @@ function VaultSection() {
       : status.data.sealed
         ? 'Sealed'
         : `Unsealed · ${status.data.version}`
-    : 'Meridian Vault';
+    : 'status unknown';
   return (
     <>
       <PageHeader
         title="Vault"
-        description={
-          <Group gap="xs" component="span">
-            <Badge
-              component="span"
-              variant="light"
-              color={status.data && !status.data.sealed ? 'teal.9' : 'orange.9'}
-              leftSection={<IconLock size={12} aria-hidden />}
-            >
-              {description}
-            </Badge>
-          </Group>
-        }
+        description={`Meridian Vault · ${description}`}
         actions={session && status.data && !status.data.sealed ? <VaultIdentity /> : undefined}
       />
       {body}
@@ -183,7 +172,6 @@ function VaultSectionLinks({ current }: { current: VaultView }) {
           key={item.view}
           view={item.view}
           variant={current === item.view ? 'light' : 'subtle'}
-          color={current === item.view ? undefined : 'gray.8'}
           aria-current={current === item.view ? 'page' : undefined}
         >
           {item.label}

@@ -56,8 +56,7 @@ export function VaultUnsealPanel({ status }: { status: SealStatus }) {
           />
           <Group justify="space-between">
             <Button
-              variant="subtle"
-              color="gray.8"
+              variant="default"
               onClick={() => unseal.mutate({ reset: true })}
               disabled={status.progress === 0 || unseal.isPending}
             >
