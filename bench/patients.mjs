@@ -237,6 +237,11 @@ function history(patientRef) {
   return resources;
 }
 
+/** An autocannon request with a body, keeping the bench's authorization header. */
+function withBody(req, request) {
+  return { ...req, ...request, headers: { ...req.headers, ...request.headers } };
+}
+
 async function json(url, init = {}) {
   const res = await fetch(url, { ...init, headers: { ...authHeaders(), ...(init.headers ?? {}) } });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -335,13 +340,13 @@ for (const engine of engines) {
         url: server.url,
         connections,
         duration,
-        requests: [{ setupRequest: (req) => ({ ...req, ...duplicateRequest() }) }],
+        requests: [{ setupRequest: (req) => withBody(req, duplicateRequest()) }],
       });
       await load(`Patient/$match, ${connections} client(s)`, {
         url: server.url,
         connections,
         duration,
-        requests: [{ setupRequest: (req) => ({ ...req, ...matchRequest() }) }],
+        requests: [{ setupRequest: (req) => withBody(req, matchRequest()) }],
       });
       await load(`patient summary (${chart.length}-resource chart), ${connections} client(s)`, {
         url: `${server.url}${summaryPath}`,

@@ -34,6 +34,6 @@ export function registerPatientsModule(app: FastifyInstance, options: PatientsMo
   });
   const chart = new PatientChartService(options.fhir);
   options.fhir.operations.register(matchOperation(patients));
-  registerPatientRoutes(app, { patients, merges, chart });
+  registerPatientRoutes(app, { audit: options.audit, patients, merges, chart });
   return patients;
 }

@@ -137,6 +137,12 @@ describe('merge and undo', () => {
     const undoAudit = ((await admin.request('GET', '/audit/events?action=patient-merge-undo')).json() as Bundle).entry;
     expect(undoAudit).toHaveLength(1);
 
+    // Reading the chart through the patients API is on record too.
+    expect((await api.get(`/patients/${target.id}/summary`)).statusCode).toBe(200);
+    const reads = ((await admin.request('GET', '/audit/events?action=patient-summary')).json() as Bundle).entry ?? [];
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0])).toContain(target.id!);
+
     const again = await api.post(`/patients/merge/${record.id}/undo`);
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('PATIENT_MERGE_UNDONE');

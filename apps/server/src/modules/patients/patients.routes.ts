@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fhirContextOf } from '../../fhir';
+import type { AuditService } from '../audit';
 import type { PatientChartService } from './patient-chart.service';
 import type { Actor, PatientMergeService } from './patient-merge.service';
 import { patientErrors } from './patients.errors';
@@ -19,6 +20,7 @@ import {
 import { candidateSummary, type PatientService } from './patients.service';
 
 export interface PatientRoutesDeps {
+  audit: AuditService;
   patients: PatientService;
   merges: PatientMergeService;
   chart: PatientChartService;
@@ -46,8 +48,67 @@ function actorOf(request: FastifyRequest): Actor {
   };
 }
 
+/** The audit action of each patients route that reads or changes patient data. */
+const AUDITED: Record<string, string> = {
+  'POST /patients': 'patient-register',
+  'POST /patients/duplicates': 'patient-duplicates',
+  'GET /patients/:id/duplicates': 'patient-duplicates',
+  'GET /patients/:id/summary': 'patient-summary',
+  'GET /patients/:id/timeline': 'patient-timeline',
+  'GET /patients/merge/:id': 'patient-merge-read',
+};
+
+/**
+ * Every answer of these routes that carries patient data is put on record before it leaves (ids only;
+ * merges record themselves inside their transaction). An answer whose access cannot be recorded is withheld.
+ */
+function registerAudit(app: FastifyInstance, audit: AuditService): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const action = AUDITED[`${request.method} ${request.routeOptions.url}`];
+    if (!action) return payload;
+    const status = reply.statusCode;
+    const id = (request.params as { id?: string }).id;
+    const registered = action === 'patient-register' && status === 201 ? registeredId(payload) : undefined;
+    const patientId = action === 'patient-merge-read' ? undefined : (id ?? registered);
+    try {
+      await audit.record({
+        ...actorOf(request),
+        tenantId: request.tenantId,
+        action,
+        outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
+        patientId,
+        resourceType: action === 'patient-merge-read' ? undefined : 'Patient',
+        resourceId: action === 'patient-merge-read' ? id : patientId,
+        status,
+      });
+    } catch (error) {
+      request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
+      reply.code(500).type('application/problem+json');
+      return JSON.stringify({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        code: 'INTERNAL',
+        detail: 'The access could not be recorded in the audit trail, so the answer is withheld; retry',
+        requestId: request.id,
+      });
+    }
+    return payload;
+  });
+}
+
+function registeredId(payload: unknown): string | undefined {
+  if (typeof payload !== 'string') return undefined;
+  try {
+    return (JSON.parse(payload) as { patient?: { id?: string } }).patient?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerPatientRoutes(app: FastifyInstance, deps: PatientRoutesDeps): void {
   const { patients, merges, chart } = deps;
+  registerAudit(app, deps.audit);
 
   app.get(
     '/patients/settings',
