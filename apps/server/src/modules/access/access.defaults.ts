@@ -136,14 +136,29 @@ export function defaultPolicy(): PolicyDocument {
       rule('nurse', [...CLINICAL, ...DEMOGRAPHICS, ...SCHEDULING, ...DIRECTORY, ...DEFINITIONS, 'Device'], READ),
       rule(
         'nurse',
-        ['Observation', 'MedicationAdministration', 'Communication', 'Task', 'QuestionnaireResponse', 'Flag'],
+        // Nurses triage visits, take vitals and allergies, give medications and write nursing notes.
+        [
+          'Observation',
+          'MedicationAdministration',
+          'Communication',
+          'Task',
+          'QuestionnaireResponse',
+          'Flag',
+          'Encounter',
+          'AllergyIntolerance',
+          'Immunization',
+          'Composition',
+        ],
         WRITE,
       ),
       rule('nurse', ['Patient'], ['$everything']),
 
       rule('front_desk', [...DEMOGRAPHICS, ...SCHEDULING, 'Coverage'], [...READ, ...WRITE]),
       rule('front_desk', ['Appointment', 'Slot', 'Schedule'], ['delete']),
-      rule('front_desk', [...DIRECTORY, 'Encounter'], READ),
+      rule('front_desk', DIRECTORY, READ),
+      // The front desk checks patients in and out: it opens and closes visits (the encounter state machine
+      // keeps the steps in order), never their clinical content.
+      rule('front_desk', ['Encounter'], [...READ, 'create', 'update']),
 
       rule('billing', BILLING, MANAGE),
       rule('billing', [...DEMOGRAPHICS, ...DIRECTORY, 'ChargeItemDefinition'], READ),

@@ -5,6 +5,7 @@ import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from 
 let app: TestApp;
 let doctor: SignedIn;
 let nurse: SignedIn;
+let desk: SignedIn;
 let admin: SignedIn;
 
 beforeAll(async () => {
@@ -12,6 +13,7 @@ beforeAll(async () => {
   const tenantId = newTenantId();
   doctor = await signIn(app, { role: 'physician', tenantId });
   nurse = await signIn(app, { role: 'nurse', tenantId });
+  desk = await signIn(app, { role: 'front_desk', tenantId });
   admin = await signIn(app, { role: 'tenant_admin', tenantId });
 });
 afterAll(async () => app?.close());
@@ -46,7 +48,8 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   const early = await doctor.request('POST', `/encounters/${encounter}/check-out`);
   expect(early.statusCode).toBe(409);
   expect(early.json().allowedTransitions).toEqual(['arrived', 'cancelled', 'entered-in-error']);
-  expect((await ok(doctor.request('POST', `/encounters/${encounter}/check-in`))).status).toBe('arrived');
+  // The front desk checks the patient in; the nurse triages; the physician sees them.
+  expect((await ok(desk.request('POST', `/encounters/${encounter}/check-in`))).status).toBe('arrived');
 
   // Triage: vitals. An impossible value is refused first; then °F is converted and BMI computed.
   const impossible = await nurse.request('POST', `/patients/${patient.id}/vitals`, {
@@ -71,7 +74,7 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   expect(vitals.observations[0].valueQuantity).toMatchObject({ value: 39, code: 'Cel' });
   expect(vitals.bmi).toBe(23);
   expect(vitals.observations.every((o: any) => o.encounter.reference === `Encounter/${encounter}`)).toBe(true);
-  expect((await ok(doctor.request('POST', `/encounters/${encounter}/transitions`, { to: 'triaged' }))).status).toBe(
+  expect((await ok(nurse.request('POST', `/encounters/${encounter}/transitions`, { to: 'triaged' }))).status).toBe(
     'triaged',
   );
   expect((await ok(doctor.request('POST', `/encounters/${encounter}/transitions`, { to: 'in-progress' }))).status).toBe(
@@ -127,7 +130,6 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
   expect(reopen.statusCode).toBe(409);
 
   // The audit trail names who moved the visit, who recorded vitals and who signed.
-  // (The default access policy lets nurses write Observations but not Encounters: the physician moves the visit.)
   const trail = (await ok(
     admin.request('GET', `/audit/events?patient=${patient.id}&_count=200`),
   )) as Bundle<AuditEvent>;
@@ -136,7 +138,13 @@ it('a visit: check in, triage with vitals, a signed SOAP note with an addendum, 
     events.filter((event) => JSON.stringify(event).includes(`"${action}"`)).map((event) => JSON.stringify(event));
   const transitions = by('encounter-transition');
   expect(transitions).toHaveLength(4);
-  expect(transitions.every((event) => event.includes(doctor.userId))).toBe(true);
+  // Newest first: check-out and start by the physician, triage by the nurse, check-in by the front desk.
+  expect(transitions.map((event) => [desk, nurse, doctor].find((who) => event.includes(who.userId)))).toEqual([
+    doctor,
+    doctor,
+    nurse,
+    desk,
+  ]);
   const recorded = by('vitals-record');
   expect(recorded).toHaveLength(6);
   expect(recorded.every((event) => event.includes(nurse.userId))).toBe(true);
