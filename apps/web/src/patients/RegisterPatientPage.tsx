@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { type ApiIssue, isApiError } from '../api/api-error';
-import { useFhir } from '../api/useApi';
+import { useApi } from '../api/useApi';
 import { SCREEN_ROLES } from '../app/navigation';
 import { RequireRole } from '../auth/RequireRole';
 import { formatFhirDate } from '../format/dates';
@@ -23,6 +23,13 @@ import {
   placeIssues,
   toPatient,
 } from './patient-form';
+import {
+  type DuplicateCandidate,
+  describeMatch,
+  duplicateCandidates,
+  type Registration,
+  registrationIssues,
+} from './registration-api';
 
 const FIELD_ORDER: PatientField[] = [
   'family',
@@ -46,12 +53,12 @@ export function RegisterPatientPage() {
 }
 
 function RegisterPatientForm() {
-  const fhir = useFhir();
+  const { http } = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [general, setGeneral] = useState<ApiIssue[]>([]);
   const [failure, setFailure] = useState<unknown>();
-  const [duplicates, setDuplicates] = useState<Patient[]>();
+  const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>();
   const duplicateAlert = useRef<HTMLDivElement>(null);
   // The warning sits by the buttons, below the fold on small screens: bring it into view and to the reader.
   useEffect(() => {
@@ -71,20 +78,27 @@ function RegisterPatientForm() {
     if (first) document.querySelector<HTMLElement>(`[data-field="${first}"] input, [data-field="${first}"]`)?.focus();
   };
 
+  // The server checks for duplicates and assigns the MRN; a 409 lists the patients it found on file.
   const create = useMutation({
-    mutationFn: (patient: Patient) => fhir.create(patient),
-    onSuccess: async (created) => {
+    mutationFn: async ({ patient, force }: { patient: Patient; force: boolean }) =>
+      (await http.request<Registration>('/patients', { method: 'POST', body: { patient, force } })).body,
+    onSuccess: async ({ patient: created, mrn }) => {
       await queryClient.invalidateQueries({ queryKey: ['fhir', 'Patient'] });
       notifications.show({
         color: 'green',
         title: 'Patient registered',
-        message: `${formatPatientName(created)} now has a chart.`,
+        message: `${formatPatientName(created)} now has a chart${mrn ? ` (MRN ${mrn})` : ''}.`,
       });
       await navigate({ to: '/patients/$patientId', params: { patientId: created.id! } });
     },
-    onError: (error, sent) => {
+    onError: (error, { patient: sent }) => {
+      const candidates = isApiError(error) ? duplicateCandidates(error) : undefined;
+      if (candidates) {
+        setDuplicates(candidates);
+        return;
+      }
       if (isApiError(error) && error.status >= 400 && error.status < 500 && error.issues.length) {
-        const placed = placeIssues(error.issues, sent);
+        const placed = placeIssues(registrationIssues(error), sent);
         form.setErrors(placed.fields);
         setGeneral(placed.general);
         setFailure(Object.keys(placed.fields).length || placed.general.length ? undefined : error);
@@ -95,33 +109,11 @@ function RegisterPatientForm() {
     },
   });
 
-  /** Same family name and birth date already on file: say so before a second chart is made. */
-  const findDuplicates = async (values: PatientFormValues): Promise<Patient[]> => {
-    try {
-      const found = await fhir.search('Patient', [
-        ['family', values.family.trim()],
-        ['birthdate', values.birthDate.trim()],
-        ['_count', '5'],
-      ]);
-      return found.resources;
-    } catch {
-      // No search (or a malformed date the server will name on save): nothing to warn about here.
-      return [];
-    }
-  };
-
-  const submit = async (values: PatientFormValues, confirmed = false) => {
+  const submit = (values: PatientFormValues, confirmed = false) => {
     setGeneral([]);
     setFailure(undefined);
-    if (!confirmed) {
-      const matches = await findDuplicates(values);
-      if (matches.length) {
-        setDuplicates(matches);
-        return;
-      }
-    }
     setDuplicates(undefined);
-    create.mutate(toPatient(values));
+    create.mutate({ patient: toPatient(values), force: confirmed });
   };
 
   return (
@@ -130,7 +122,7 @@ function RegisterPatientForm() {
       <form
         noValidate
         onSubmit={form.onSubmit(
-          (values) => void submit(values),
+          (values) => submit(values),
           (errors) => focusFirstError(errors as Partial<Record<PatientField, unknown>>),
         )}
       >
@@ -237,26 +229,24 @@ function RegisterPatientForm() {
             >
               <Stack gap="sm">
                 <Text size="sm">
-                  {duplicates.length === 1 ? 'A patient' : `${duplicates.length} patients`} with the same family name
-                  and date of birth {duplicates.length === 1 ? 'is' : 'are'} on file. Open the existing chart instead of
+                  {duplicates.length === 1 ? 'A patient' : `${duplicates.length} patients`} on file{' '}
+                  {duplicates.length === 1 ? 'looks' : 'look'} like this one. Open the existing chart instead of
                   creating a second one.
                 </Text>
                 <List size="sm">
-                  {duplicates.map((patient) => (
-                    <List.Item key={patient.id}>
-                      <PatientLink patientId={patient.id!}>{formatPatientName(patient)}</PatientLink>
+                  {duplicates.map(({ patient, ...candidate }) => (
+                    <List.Item key={candidate.id}>
+                      <PatientLink patientId={candidate.id}>{formatPatientName(patient)}</PatientLink>
                       {` · born ${formatFhirDate(patient.birthDate)}`}
                       {mrnOf(patient) ? ` · MRN ${mrnOf(patient)}` : ''}
+                      <Text size="xs" c="dimmed">
+                        {describeMatch({ patient, ...candidate })}
+                      </Text>
                     </List.Item>
                   ))}
                 </List>
                 <Group>
-                  <Button
-                    size="xs"
-                    color="orange.9"
-                    variant="outline"
-                    onClick={() => void submit(form.getValues(), true)}
-                  >
+                  <Button size="xs" color="orange.9" variant="outline" onClick={() => submit(form.getValues(), true)}>
                     Register as a new patient anyway
                   </Button>
                 </Group>

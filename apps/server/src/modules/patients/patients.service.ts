@@ -105,11 +105,12 @@ export class PatientService {
   }
 }
 
-/** What a registering user needs to recognise a candidate, without the whole record. */
+/** What a registering user needs to recognise a candidate: identity and contact, not the clinical record. */
 export function candidateSummary(candidate: MatchCandidate) {
   const { patient } = candidate;
   const name = patient.name?.[0];
   const mr = patient.identifier?.find((identifier) => identifier.type?.coding?.some((coding) => coding.code === 'MR'));
+  const { resourceType, id, name: names, birthDate, gender, identifier, telecom, address } = patient;
   return {
     id: patient.id!,
     score: candidate.score,
@@ -119,6 +120,7 @@ export function candidateSummary(candidate: MatchCandidate) {
     birthDate: patient.birthDate ?? null,
     gender: patient.gender ?? null,
     mrn: mr?.value ?? null,
+    patient: { resourceType, id, name: names, birthDate, gender, identifier, telecom, address },
   };
 }
 
