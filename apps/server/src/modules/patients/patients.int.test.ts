@@ -318,3 +318,23 @@ describe('MRNs in a Bundle', () => {
     expect(bad.json().issue[0].expression[0]).toMatch(/^Bundle\.entry\[1\]/);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the patients API with its request schemas', async () => {
+    const res = await app.app.inject({ method: 'GET', url: '/docs/json' });
+    const paths = res.json().paths as Record<string, Record<string, { tags?: string[]; requestBody?: unknown }>>;
+    for (const path of [
+      '/patients',
+      '/patients/settings',
+      '/patients/duplicates',
+      '/patients/merge',
+      '/patients/merge/{id}/undo',
+      '/patients/{id}/summary',
+      '/patients/{id}/timeline',
+    ]) {
+      expect(paths[path], path).toBeDefined();
+    }
+    expect(paths['/patients']!.post!.tags).toEqual(['patients']);
+    expect(JSON.stringify(paths['/patients']!.post!.requestBody)).toContain('force');
+  });
+});
