@@ -26,6 +26,19 @@ const visible = (page: Page, text: string | RegExp) => page.getByText(text).firs
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
 const main = (page: Page) => page.locator('#main-content');
 
+/** Closes the confirmations still on screen, so a screenshot shows the screen itself. */
+async function dismissNotifications(page: Page) {
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  for (const button of await dismiss.all()) await button.click({ force: true, timeout: 2_000 }).catch(() => {});
+  // They slide away before they leave the page.
+  await expect.poll(() => dismiss.count(), { timeout: 5_000 }).toBe(0);
+}
+
+/** Waits for closed dialogs to finish leaving, so checks see the screen and not a fading dialog. */
+async function noDialog(page: Page) {
+  await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+}
+
 async function showValues(page: Page) {
   const toggle = page.getByRole('checkbox', { name: 'Show values' });
   if (!(await toggle.isChecked())) await toggle.check();
@@ -57,6 +70,7 @@ describe('the vault section', () => {
     expect(await visible(page, 'Not initialised')).toBe(true);
     await field(page, 'Key shares').fill('3');
     await field(page, 'Key threshold').fill('2');
+    await noDialog(page);
     await expectAccessible(page, 'vault initialisation');
     await screenshot(page, 'vault-init');
     await page.getByRole('button', { name: 'Initialise' }).click();
@@ -69,6 +83,7 @@ describe('the vault section', () => {
     for (const key of keys) expect(key).toMatch(/^[0-9a-f]{66}$/);
     const rootToken = (await page.getByTestId('root-token').textContent())?.trim() ?? '';
     expect(rootToken).toMatch(/^hvs\./);
+    await noDialog(page);
     await expectAccessible(page, 'vault key shares');
     await screenshot(page, 'vault-keys');
     await page.getByRole('button', { name: 'I have saved them: continue to unseal' }).click();
@@ -82,6 +97,7 @@ describe('the vault section', () => {
     await field(page, 'Key share').fill(keys[0]!);
     await page.getByRole('button', { name: 'Enter key share' }).click();
     await expect.poll(() => visible(page, '1 of 2 key shares entered')).toBe(true);
+    await noDialog(page);
     await expectAccessible(page, 'vault unseal');
     await screenshot(page, 'vault-unseal');
     await field(page, 'Key share').fill(keys[2]!);
@@ -89,6 +105,7 @@ describe('the vault section', () => {
 
     // Sign in to the vault with the root token.
     await expect.poll(() => heading(page, 'Sign in to the vault').isVisible()).toBe(true);
+    await noDialog(page);
     await expectAccessible(page, 'vault sign-in');
     await field(page, 'Token').fill(rootToken);
     await page.getByRole('button', { name: 'Sign in to the vault' }).click();
@@ -131,7 +148,9 @@ describe('the vault section', () => {
     await showValues(page);
     await expect.poll(() => secretValue(page, 'password')).toBe('second-password');
     expect(await versions.getByRole('row').nth(1).textContent()).toContain('Current');
+    await noDialog(page);
     await expectAccessible(page, 'a vault secret');
+    await dismissNotifications(page);
     await screenshot(page, 'vault-secret');
 
     // The older version, marked as such.
@@ -141,6 +160,7 @@ describe('the vault section', () => {
     await showValues(page);
     await expect.poll(() => secretValue(page, 'password')).toBe('first-password');
     expect(await page.getByRole('button', { name: 'Edit secret' }).count()).toBe(0);
+    await dismissNotifications(page);
     await screenshot(page, 'vault-secret-version');
 
     // The folder lists the secret.
@@ -161,7 +181,9 @@ describe('the vault section', () => {
     await policyDialog.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(() => heading(page, 'clinic-reader').isVisible()).toBe(true);
     expect(await field(page, 'Policy (HCL)').inputValue()).toContain('secret/data/clinic/*');
+    await noDialog(page);
     await expectAccessible(page, 'a vault policy');
+    await dismissNotifications(page);
     await screenshot(page, 'vault-policy');
 
     // Userpass, then a user holding that policy.
@@ -186,7 +208,9 @@ describe('the vault section', () => {
     const users = page.getByRole('table', { name: 'Users' });
     await expect.poll(() => users.textContent()).toContain('ana');
     await expect.poll(() => users.textContent()).toContain('clinic-reader');
+    await noDialog(page);
     await expectAccessible(page, 'vault users');
+    await dismissNotifications(page);
     await screenshot(page, 'vault-users');
 
     // Signing out of the vault forgets the token; it was never in localStorage or a cookie.
@@ -215,6 +239,7 @@ describe('the vault section', () => {
     await showValues(page);
     await expect.poll(() => secretValue(page, 'password')).toBe('second-password');
     expect(await page.getByRole('button', { name: 'Seal' }).count()).toBe(0);
+    await dismissNotifications(page);
     await screenshot(page, 'vault-user-secret');
     await sections.getByRole('link', { name: 'Policies' }).click();
     await expect.poll(() => main(page).getByRole('alert').textContent()).toContain('permission denied');

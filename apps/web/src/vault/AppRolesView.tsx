@@ -27,7 +27,12 @@ export function AppRolesView() {
     <Paper withBorder radius="md" p="md">
       <Group justify="space-between" mb="sm" align="flex-end">
         <Title order={2} size="h4">
-          AppRoles {chosen && <Badge variant="light">{chosen}/</Badge>}
+          AppRoles{' '}
+          {chosen && (
+            <Badge variant="light" tt="none">
+              {chosen}/
+            </Badge>
+          )}
         </Title>
         <Group align="flex-end">
           {chosen && <AuthMountPicker view="approles" paths={paths} chosen={chosen} />}

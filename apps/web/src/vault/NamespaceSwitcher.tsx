@@ -1,4 +1,4 @@
-import { Autocomplete } from '@mantine/core';
+import { Autocomplete, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useVault } from './vault-context';
 import { useVaultQuery } from './vault-queries';
@@ -33,18 +33,22 @@ export function NamespaceSwitcher() {
   };
 
   return (
-    <Autocomplete
-      aria-label="Namespace"
-      placeholder="Namespace"
-      size="sm"
-      w={200}
-      data={[...new Set(options)]}
-      value={text}
-      onChange={setText}
-      onOptionSubmit={choose}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') choose(event.currentTarget.value);
-      }}
-    />
+    <Group gap={6} wrap="nowrap">
+      <Text component="label" htmlFor="vault-namespace" size="sm" c="dimmed">
+        Namespace
+      </Text>
+      <Autocomplete
+        id="vault-namespace"
+        size="sm"
+        w={160}
+        data={[...new Set(options)]}
+        value={text}
+        onChange={setText}
+        onOptionSubmit={choose}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') choose(event.currentTarget.value);
+        }}
+      />
+    </Group>
   );
 }

@@ -25,7 +25,12 @@ export function UsersView() {
     <Paper withBorder radius="md" p="md">
       <Group justify="space-between" mb="sm" align="flex-end">
         <Title order={2} size="h4">
-          Users {chosen && <Badge variant="light">{chosen}/</Badge>}
+          Users{' '}
+          {chosen && (
+            <Badge variant="light" tt="none">
+              {chosen}/
+            </Badge>
+          )}
         </Title>
         <Group align="flex-end">
           {chosen && <AuthMountPicker view="users" paths={paths} chosen={chosen} />}

@@ -84,11 +84,7 @@ function VaultSection() {
     : 'status unknown';
   return (
     <>
-      <PageHeader
-        title="Vault"
-        description={`Meridian Vault · ${description}`}
-        actions={session && status.data && !status.data.sealed ? <VaultIdentity /> : undefined}
-      />
+      <PageHeader title="Vault" description={`Meridian Vault · ${description}`} />
       {body}
     </>
   );
@@ -154,7 +150,10 @@ function VaultWorkspace() {
   }
   return (
     <Stack gap="lg">
-      <VaultSectionLinks current={location.view} />
+      <Group justify="space-between" gap="sm" wrap="wrap">
+        <VaultSectionLinks current={location.view} />
+        <VaultIdentity />
+      </Group>
       {location.view === 'secrets' && <SecretsView />}
       {location.view === 'policies' && <PoliciesView name={location.name} />}
       {location.view === 'auth' && <AuthMethodsView />}
