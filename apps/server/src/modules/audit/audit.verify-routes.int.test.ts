@@ -14,10 +14,10 @@ describe('GET /audit/verify', () => {
     const tenantB = newTenantId();
     const adminA = await signIn(app, { role: 'tenant_admin', tenantId: tenantA });
     const adminB = await signIn(app, { role: 'tenant_admin', tenantId: tenantB });
-    // Some trail in A: reads of a patient.
-    const patient = await adminA.fhir.create({ resourceType: 'Patient', name: [{ family: 'Verify' }] });
-    await adminA.fhir.get(`Patient/${patient.id}`);
-    await adminA.fhir.get(`Patient/${patient.id}`);
+    // Some trail in A: a clinician registers and reads a patient.
+    const physician = await signIn(app, { role: 'physician', tenantId: tenantA });
+    const patient = await physician.fhir.create({ resourceType: 'Patient', name: [{ family: 'Verify' }] });
+    await physician.fhir.get(`Patient/${patient.id}`);
 
     const intact = await adminA.request('GET', '/audit/verify');
     expect(intact.statusCode).toBe(200);
