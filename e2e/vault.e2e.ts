@@ -213,6 +213,37 @@ describe('the vault section', () => {
     await dismissNotifications(page);
     await screenshot(page, 'vault-users');
 
+    // An AppRole for an application: its role ID, and a secret ID shown once.
+    await sections.getByRole('link', { name: 'Auth methods' }).click();
+    await page.getByRole('button', { name: 'Enable auth method' }).click();
+    await authDialog.getByRole('radio', { name: 'AppRole (applications)' }).check();
+    await authDialog.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(() => methods.textContent()).toContain('approle/');
+    await methods.getByRole('link', { name: 'Manage roles' }).click();
+    await page.getByRole('button', { name: 'Create role' }).click();
+    const roleDialog = page.getByRole('dialog', { name: 'Create an AppRole' });
+    await field(roleDialog, 'Role name').fill('mail-relay');
+    await field(roleDialog, 'Policies').fill('clinic-reader');
+    await field(roleDialog, 'Policies').press('Enter');
+    await field(roleDialog, 'Policies').press('Tab');
+    await roleDialog.getByRole('button', { name: 'Create role' }).click();
+    const roles = page.getByRole('table', { name: 'AppRoles' });
+    await expect.poll(() => roles.textContent()).toContain('mail-relay');
+    await page.getByRole('button', { name: 'Role ID of mail-relay' }).click();
+    await expect.poll(() => page.getByTestId('role-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
+    await page.getByRole('dialog', { name: 'Role ID of mail-relay' }).getByRole('button', { name: 'Close' }).click();
+    await noDialog(page);
+    await page.getByRole('button', { name: 'New secret ID for mail-relay' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'New secret ID for mail-relay' });
+    await expect.poll(() => secretDialog.getByTestId('secret-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await secretDialog.textContent()).toContain('Shown only this once');
+    // The dialog fades in; check it once it is fully there.
+    await page.waitForTimeout(400);
+    await expectAccessible(page, 'a new AppRole secret ID');
+    await dismissNotifications(page);
+    await screenshot(page, 'vault-approle-secret-id');
+    await secretDialog.getByRole('button', { name: 'Close' }).click();
+
     // Signing out of the vault forgets the token; it was never in localStorage or a cookie.
     expect(await page.evaluate(() => sessionStorage.getItem('meridian.vault.session'))).toContain(rootToken);
     await page.getByRole('button', { name: 'Sign out of the vault' }).click();
@@ -238,6 +269,10 @@ describe('the vault section', () => {
     await page.getByRole('table', { name: 'Secrets' }).getByRole('link', { name: 'smtp' }).click();
     await showValues(page);
     await expect.poll(() => secretValue(page, 'password')).toBe('second-password');
+    // Her policy only reads: the screen offers no edit, delete or seal.
+    await expect.poll(() => page.getByRole('button', { name: 'Edit secret' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete secret' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Delete|Destroy) version/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Seal' }).count()).toBe(0);
     await dismissNotifications(page);
     await screenshot(page, 'vault-user-secret');

@@ -160,7 +160,7 @@ function RoleRow({ mount, name }: { mount: string; name: string }) {
             variant="default"
             onClick={() => secretId.mutate()}
             loading={secretId.isPending}
-            aria-label={`Generate a secret ID for ${name}`}
+            aria-label={`New secret ID for ${name}`}
           >
             New secret ID
           </Button>

@@ -7,6 +7,7 @@ import { formatFhirDateTime } from '../format/dates';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { ConfirmButton } from './ConfirmButton';
+import { allows } from './capabilities';
 import { KvBreadcrumbs } from './KvBreadcrumbs';
 import { KvPairsEditor } from './KvPairsEditor';
 import { dataFromPairs, type KvPair, type PairProblems, pairsFromData } from './kv-pairs';
@@ -14,7 +15,7 @@ import { type KvVersion, kvApiPath, type VersionRow, versionRows } from './kv-pa
 import { notifyDone } from './notify';
 import { VaultAnchor, VaultButtonLink } from './VaultLink';
 import { useVault, vaultDataKey } from './vault-context';
-import { type KvSecret, useKvMetadata, useKvSecret } from './vault-queries';
+import { type KvSecret, useCapabilities, useKvMetadata, useKvSecret } from './vault-queries';
 
 interface SecretDetailProps {
   mount: string;
@@ -38,6 +39,21 @@ export function SecretDetail({ mount, version, path, secretVersion }: SecretDeta
   const navigate = useNavigate();
   const secret = useKvSecret(mount, version, path, secretVersion);
   const metadata = useKvMetadata(mount, path, version === 2);
+  const dataPath = kvApiPath(mount, version, 'write', path);
+  const removePath = kvApiPath(mount, version, version === 2 ? 'metadata' : 'read', path);
+  const versionPaths = (['delete', 'undelete', 'destroy'] as const).map((operation) =>
+    kvApiPath(mount, 2, operation, path),
+  );
+  const capabilities = useCapabilities(
+    version === 2 ? [dataPath, removePath, ...versionPaths] : [dataPath, removePath],
+  );
+  const versionActions = {
+    delete: allows(capabilities.data?.[versionPaths[0]!], 'update'),
+    undelete: allows(capabilities.data?.[versionPaths[1]!], 'update'),
+    destroy: allows(capabilities.data?.[versionPaths[2]!], 'update'),
+  };
+  const canEdit = allows(capabilities.data?.[dataPath], 'update', 'create');
+  const canDelete = allows(capabilities.data?.[removePath], 'delete');
   const [editing, setEditing] = useState(false);
   const [reveal, setReveal] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: [...vaultDataKey(session), 'kv', mount] });
@@ -82,24 +98,26 @@ export function SecretDetail({ mount, version, path, secretVersion }: SecretDeta
           <Group justify="space-between" wrap="wrap">
             <KvBreadcrumbs mount={mount} path={path} />
             <Group gap="xs">
-              {!editing && !older && (
+              {!editing && !older && canEdit && (
                 <Button size="sm" leftSection={<IconPencil size={16} aria-hidden />} onClick={() => setEditing(true)}>
                   Edit secret
                 </Button>
               )}
-              <ConfirmButton
-                size="sm"
-                title={`Delete ${path}?`}
-                message={
-                  version === 2
-                    ? 'Every version of this secret and its metadata are removed for good. This cannot be undone.'
-                    : 'The secret is removed for good. This cannot be undone.'
-                }
-                confirmLabel="Delete secret"
-                onConfirm={deleteAll}
-              >
-                Delete secret
-              </ConfirmButton>
+              {canDelete && (
+                <ConfirmButton
+                  size="sm"
+                  title={`Delete ${path}?`}
+                  message={
+                    version === 2
+                      ? 'Every version of this secret and its metadata are removed for good. This cannot be undone.'
+                      : 'The secret is removed for good. This cannot be undone.'
+                  }
+                  confirmLabel="Delete secret"
+                  onConfirm={deleteAll}
+                >
+                  Delete secret
+                </ConfirmButton>
+              )}
             </Group>
           </Group>
           <Group gap="sm">
@@ -142,7 +160,14 @@ export function SecretDetail({ mount, version, path, secretVersion }: SecretDeta
         </Stack>
       </Paper>
       {version === 2 && metadata.data && (
-        <VersionsTable mount={mount} path={path} rows={rows} shown={shownVersion} onChanged={refresh} />
+        <VersionsTable
+          mount={mount}
+          path={path}
+          rows={rows}
+          shown={shownVersion}
+          onChanged={refresh}
+          may={versionActions}
+        />
       )}
     </Stack>
   );
@@ -270,12 +295,15 @@ function VersionsTable({
   rows,
   shown,
   onChanged,
+  may,
 }: {
   mount: string;
   path: string;
   rows: VersionRow[];
   shown: number | undefined;
   onChanged: () => Promise<unknown>;
+  /** Which version actions the token may take (from its capabilities). */
+  may: { delete: boolean; undelete: boolean; destroy: boolean };
 }) {
   const { client } = useVault();
   const act = async (operation: 'delete' | 'undelete' | 'destroy', version: number) => {
@@ -324,7 +352,7 @@ function VersionsTable({
                         View
                       </VaultButtonLink>
                     )}
-                    {row.state === 'deleted' && (
+                    {row.state === 'deleted' && may.undelete && (
                       <Button
                         size="xs"
                         variant="default"
@@ -335,7 +363,7 @@ function VersionsTable({
                         Undelete
                       </Button>
                     )}
-                    {(row.state === 'current' || row.state === 'available') && (
+                    {(row.state === 'current' || row.state === 'available') && may.delete && (
                       <ConfirmButton
                         title={`Delete version ${row.version}?`}
                         message="The version is hidden but kept: it can be undeleted later."
@@ -346,7 +374,7 @@ function VersionsTable({
                         Delete
                       </ConfirmButton>
                     )}
-                    {row.state !== 'destroyed' && (
+                    {row.state !== 'destroyed' && may.destroy && (
                       <ConfirmButton
                         title={`Destroy version ${row.version}?`}
                         message="The version's data is erased for good. This cannot be undone."

@@ -128,3 +128,16 @@ export function usePolicy(name: string) {
     name !== '',
   );
 }
+
+/** What the signed-in token may do on each path; undefined per path when the vault would not say. */
+export function useCapabilities(paths: string[]) {
+  const { client } = useVault();
+  return useVaultQuery(['capabilities', ...paths], async () => {
+    try {
+      const answer = await client.write<Record<string, string[]>>('sys/capabilities-self', { paths });
+      return answer?.data ?? {};
+    } catch {
+      return {} as Record<string, string[]>;
+    }
+  });
+}
