@@ -5,7 +5,18 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 // The API the dev server forwards to a running Meridian (npm start); the built app is served by Meridian itself.
-const API_PATHS = ['/fhir', '/auth', '/identity', '/api', '/healthz', '/readyz', '/metrics', '/docs', '/.well-known'];
+const API_PATHS = [
+  '/fhir',
+  '/auth',
+  '/identity',
+  '/api',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/docs',
+  '/.well-known',
+  '/vault/v1',
+];
 const apiTarget = process.env.MERIDIAN_URL ?? 'http://localhost:8080';
 
 /** Writes .br and .gz beside each text asset; the server sends them to browsers that accept them. */
