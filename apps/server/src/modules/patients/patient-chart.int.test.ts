@@ -231,4 +231,30 @@ describe('chart of a Synthea patient', () => {
     expect(texts(summary.pendingResults)).toEqual(['CBC']);
     expect(texts(summary.flags)).toEqual(['Fall risk']);
   });
+
+  it('finds the latest of a rarely measured vital sign beyond the recent ones', async () => {
+    const subject = { reference: `Patient/${PATIENT}` };
+    const entry = Array.from({ length: 70 }, (_, i) => ({
+      resource: {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [
+          { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] },
+        ],
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }], text: 'Heart rate' },
+        subject,
+        effectiveDateTime: new Date(Date.UTC(2022, 0, 1 + i)).toISOString(),
+        valueQuantity: { value: 60 + (i % 20), unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+      },
+      request: { method: 'POST', url: 'Observation' },
+    }));
+    const res = await fhirClient(app, tenant).post('', { resourceType: 'Bundle', type: 'transaction', entry });
+    expect(res.statusCode, res.body).toBe(200);
+    const summary = (await patientsApi(app, tenant).get(`/patients/${PATIENT}/summary`)).json();
+    expect(summary.vitals.map((v: { display: string; effective: string }) => [v.display, v.effective])).toEqual([
+      ['Blood pressure panel', '2021-05-23T10:00:00.000Z'],
+      ['Body height', '2021-05-23T10:00:00.000Z'],
+      ['Heart rate', '2022-03-11T00:00:00.000Z'],
+    ]);
+  });
 });

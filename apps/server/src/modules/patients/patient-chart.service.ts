@@ -1,13 +1,18 @@
 import type { Bundle, CodeableConcept, Observation, Patient, Resource } from '@medplum/fhirtypes';
-import type { FhirContext, FhirServices } from '../../fhir';
+import { type FhirContext, type FhirServices, typesReferencingPatient } from '../../fhir';
+import { VITAL_SIGNS } from '../vitals';
 import { resourceDate, resourceLabel } from './patient-chart.dates';
 import { fromFhirError, patientErrors } from './patients.errors';
 
 /** Items per summary section; a section with more says so in `truncated`. */
 const SECTION_LIMIT = 100;
 const RECENT_ENCOUNTERS = 5;
-/** The latest vital-sign observations read to find the latest of each code. */
-const VITALS_WINDOW = 200;
+/**
+ * The latest vital-sign observations read to find the latest of each code (a few visits' worth); the
+ * catalog's vital signs missing from them (measured rarely, like height) are looked up with a second query.
+ */
+const VITALS_WINDOW = 60;
+const VITAL_CODES = VITAL_SIGNS.map((vital) => `http://loinc.org|${vital.code}`);
 
 /** The chart's types on the timeline, each with the date search parameter it is ordered by. */
 export const TIMELINE_TYPES: Record<string, string> = {
@@ -117,6 +122,37 @@ export class PatientChartService {
     }
   }
 
+  /**
+   * The types with any resource naming the patient (one index lookup): the searches of the others would
+   * find nothing, so they are not run. The searches themselves go through the search service.
+   */
+  private typesOf(ctx: FhirContext, patientId: string): Promise<Set<string>> {
+    return this.fhir.repository.reading(ctx, (db) => typesReferencingPatient(db, ctx.tenantId, patientId));
+  }
+
+  /** The window's vitals, plus the latest of the catalog's vital signs that fell outside it. */
+  private async withRareVitals(
+    ctx: FhirContext,
+    subject: [string, string],
+    window: Observation[],
+  ): Promise<Observation[]> {
+    if (window.length < VITALS_WINDOW) return window;
+    const seen = new Set(window.flatMap((o) => (o.code?.coding ?? []).map((c) => `${c.system}|${c.code}`)));
+    const missing = VITAL_CODES.filter((code) => !seen.has(code));
+    if (!missing.length) return window;
+    const more = await this.search(ctx, 'Observation', [
+      subject,
+      ['category', 'vital-signs'],
+      ['code', missing.join(',')],
+      ['_sort', '-date'],
+      ['_count', String(VITALS_WINDOW)],
+    ]);
+    return [
+      ...window,
+      ...(more.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource as Observation] : [])),
+    ];
+  }
+
   async summary(ctx: FhirContext, patientId: string): Promise<PatientSummary> {
     const subject: [string, string] = ['patient', `Patient/${patientId}`];
     const limit: [string, string] = ['_count', String(SECTION_LIMIT)];
@@ -139,10 +175,14 @@ export class PatientChartService {
     const names = Object.keys(sections) as (keyof typeof sections)[];
     let patient: Patient;
     let bundles: Bundle[];
+    const empty: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [] };
     try {
+      const present = await this.typesOf(ctx, patientId);
       [patient, ...bundles] = (await Promise.all([
         this.patient(ctx, patientId),
-        ...names.map((name) => this.search(ctx, sections[name][0], sections[name][1])),
+        ...names.map((name) =>
+          present.has(sections[name][0]) ? this.search(ctx, sections[name][0], sections[name][1]) : empty,
+        ),
       ])) as [Patient, ...Bundle[]];
     } catch (error) {
       throw fromFhirError(error, patientId);
@@ -162,7 +202,7 @@ export class PatientChartService {
       problems: resources(found.problems),
       allergies: resources(found.allergies),
       medications: [...resources(found.medicationRequests), ...resources(found.medicationStatements)],
-      vitals: latestVitals(resources(found.vitals) as Observation[]),
+      vitals: latestVitals(await this.withRareVitals(ctx, subject, resources(found.vitals) as Observation[])),
       encounters: resources(found.encounters),
       openOrders: resources(found.openOrders),
       pendingResults: [...resources(found.pendingReports), ...resources(found.pendingObservations)],
@@ -191,18 +231,21 @@ export class PatientChartService {
     const perType = options.count + seen.size;
     let bundles: Bundle[];
     try {
+      const present = await this.typesOf(ctx, patientId);
       [, ...bundles] = (await Promise.all([
         this.patient(ctx, patientId),
-        ...types.map((type) => {
-          const param = TIMELINE_TYPES[type]!;
-          const params: [string, string][] = [
-            ['patient', `Patient/${patientId}`],
-            ['_sort', `-${param}`],
-            ['_count', String(perType)],
-          ];
-          if (cursor) params.push([param, `le${cursor.before}`]);
-          return this.search(ctx, type, params);
-        }),
+        ...types
+          .filter((type) => present.has(type))
+          .map((type) => {
+            const param = TIMELINE_TYPES[type]!;
+            const params: [string, string][] = [
+              ['patient', `Patient/${patientId}`],
+              ['_sort', `-${param}`],
+              ['_count', String(perType)],
+            ];
+            if (cursor) params.push([param, `le${cursor.before}`]);
+            return this.search(ctx, type, params);
+          }),
       ])) as [Patient, ...Bundle[]];
     } catch (error) {
       throw fromFhirError(error, patientId);
