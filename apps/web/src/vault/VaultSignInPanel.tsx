@@ -34,6 +34,7 @@ export function VaultSignInPanel({ ended }: { ended?: boolean }) {
         return {
           token: token.trim(),
           namespace: ns,
+          tokenNamespace: ns,
           method,
           displayName: self.display_name,
           policies: self.policies,
@@ -54,6 +55,7 @@ export function VaultSignInPanel({ ended }: { ended?: boolean }) {
       return {
         token: auth.client_token,
         namespace: ns,
+        tokenNamespace: ns,
         method,
         displayName:
           method === 'userpass'

@@ -46,7 +46,11 @@ export function useTokenSelf() {
   const { client, session } = useVault();
   return useQuery({
     queryKey: [...vaultDataKey(session), 'token-self'],
-    queryFn: async () => (await client.read<TokenInfo>('auth/token/lookup-self')) as TokenInfo,
+    // Looked up where the token lives: working in a namespace below it must not look like a lost sign-in.
+    queryFn: async () =>
+      (await client.read<TokenInfo>('auth/token/lookup-self', {
+        namespace: session?.tokenNamespace ?? session?.namespace ?? '',
+      })) as TokenInfo,
     enabled: session !== undefined,
     staleTime: 60_000,
     retry,

@@ -32,6 +32,9 @@ describe('the vault session', () => {
     saveVaultSession(storage, SESSION);
     expect(storage.items.has(VAULT_SESSION_KEY)).toBe(true);
     expect(loadVaultSession(storage)).toEqual(SESSION);
+    const below = { ...SESSION, namespace: 'clinic/ward', tokenNamespace: 'clinic' };
+    saveVaultSession(storage, below);
+    expect(loadVaultSession(storage)).toEqual(below);
   });
   it('is forgotten on sign-out', () => {
     const storage = memoryStorage();
@@ -51,6 +54,8 @@ describe('the vault session', () => {
       expect(loadVaultSession(storage)).toBeUndefined();
     }
     storage.setItem(VAULT_SESSION_KEY, JSON.stringify({ ...SESSION, method: 'github' }));
+    expect(loadVaultSession(storage)).toBeUndefined();
+    storage.setItem(VAULT_SESSION_KEY, JSON.stringify({ ...SESSION, tokenNamespace: 7 }));
     expect(loadVaultSession(storage)).toBeUndefined();
   });
   it('works without storage (switched off by the browser)', () => {

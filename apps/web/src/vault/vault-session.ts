@@ -6,6 +6,8 @@ export interface VaultSession {
   token: string;
   /** Namespace the screens work in ('' is the root namespace). */
   namespace: string;
+  /** Namespace the token was issued in, where it is looked up (the screens may work below it). */
+  tokenNamespace?: string;
   method: VaultSignInMethod;
   displayName: string;
   policies: string[];
@@ -36,6 +38,7 @@ function isSession(value: unknown): value is VaultSession {
     typeof candidate.token === 'string' &&
     candidate.token.length > 0 &&
     typeof candidate.namespace === 'string' &&
+    (candidate.tokenNamespace === undefined || typeof candidate.tokenNamespace === 'string') &&
     (candidate.method === 'token' || candidate.method === 'userpass' || candidate.method === 'approle') &&
     typeof candidate.displayName === 'string' &&
     Array.isArray(candidate.policies) &&
