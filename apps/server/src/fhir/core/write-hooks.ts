@@ -106,8 +106,15 @@ export class HookedRepository extends FhirRepository {
     if (!hook || typeOf(input) !== type) return super.update(ctx, type, id, input, options);
     return this.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
-      const [current] = await readCurrentForUpdate(tx, ctx.tenantId, [{ resourceType: type, id }]);
-      const resource = await runHook(hook, tx, inTx, { resource: input, id, current: storedResource(current) });
+      const ref = [{ resourceType: type, id }];
+      const [current] = await readCurrentForUpdate(tx, ctx.tenantId, ref);
+      let resource = await runHook(hook, tx, inTx, { resource: input, id, current: storedResource(current) });
+      if (!storedResource(current)) {
+        // The hook may have waited on a lock while another request created the same id: decide again with it.
+        const [appeared] = await readCurrentForUpdate(tx, ctx.tenantId, ref);
+        const now = storedResource(appeared);
+        if (now) resource = await runHook(hook, tx, inTx, { resource: input, id, current: now });
+      }
       return super.update(inTx, type, id, resource, options);
     });
   }
@@ -138,6 +145,33 @@ export class HookedRepository extends FhirRepository {
           return { resource: item.resource, id: item.id, current };
         });
         const results = await hook(tx, inTx, writes);
+        // The hook may have waited on a lock while other requests created some of the ids: decide again for those.
+        const unsure = indexes.filter((index, position) => !items[index]!.create && !writes[position]!.current);
+        if (unsure.length) {
+          const appeared = new Map(
+            (
+              await readCurrentForUpdate(
+                tx,
+                ctx.tenantId,
+                unsure.map((index) => items[index]!),
+              )
+            )
+              .filter((row) => !row.deleted)
+              .map((row) => [`${row.resourceType}/${row.id}`, storedResource(row)]),
+          );
+          const again = indexes.flatMap((index, position) => {
+            const current = appeared.get(`${items[index]!.resourceType}/${items[index]!.id}`);
+            return current ? [{ position, write: { ...writes[position]!, current } }] : [];
+          });
+          if (again.length) {
+            const redone = await hook(
+              tx,
+              inTx,
+              again.map(({ write }) => write),
+            );
+            for (const [i, { position }] of again.entries()) results[position] = redone[i]!;
+          }
+        }
         for (const [position, index] of indexes.entries()) {
           const result = results[position];
           if (!result || 'error' in result) {
