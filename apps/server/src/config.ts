@@ -177,7 +177,7 @@ export const SETTINGS = {
   rateLimitLoginPerMinute: setting(
     'RATE_LIMIT_LOGIN_PER_MINUTE',
     z.coerce.number().int().min(1).default(20),
-    'Sign-in attempts per minute per address (login, token, refresh, two-factor check, OAuth).',
+    'Sign-in attempts per minute per address (login, token, two-factor check, OAuth posts).',
   ),
   redisUrl: setting(
     'REDIS_URL',

@@ -7,7 +7,7 @@ import { AppError } from './problem';
 export interface RateLimitOptions {
   /** Requests per minute per caller; 0 turns rate limiting off. */
   perMinute: number;
-  /** Sign-in attempts per minute per address (login, token, refresh, TOTP check, OAuth). */
+  /** Sign-in attempts per minute per address (login, token, TOTP check, OAuth posts). */
   loginPerMinute: number;
   /** Counters in Redis (shared by every server) instead of this process's memory. */
   redisUrl?: string | undefined;
@@ -15,8 +15,12 @@ export interface RateLimitOptions {
   redisPrefix: string;
 }
 
-/** Routes where a caller proves who they are: limited per address, far more strictly. */
-const SIGN_IN_ROUTES = new Set(['/auth/login', '/auth/token', '/auth/refresh', '/auth/mfa/totp/verify']);
+/**
+ * Routes where a caller proves who they are with something guessable (a password, a code, a client
+ * secret): limited per address, far more strictly. Renewing a session is not one of them: a refresh token
+ * cannot be guessed, and every browser behind a clinic's one address renews its session all day.
+ */
+const SIGN_IN_ROUTES = new Set(['/auth/login', '/auth/token', '/auth/mfa/totp/verify']);
 
 export function isSignInRoute(request: FastifyRequest): boolean {
   const url = request.routeOptions.url ?? '';
