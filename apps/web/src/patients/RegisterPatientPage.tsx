@@ -158,7 +158,7 @@ function RegisterPatientForm() {
               />
               <TextInput
                 label="Medical record number (MRN)"
-                description="Leave empty if your clinic assigns it later"
+                description="Leave empty: Meridian assigns one. Fill in only to keep a number from another system."
                 autoComplete="off"
                 data-field="mrn"
                 {...form.getInputProps('mrn')}
