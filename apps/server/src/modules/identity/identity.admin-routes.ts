@@ -189,9 +189,12 @@ export function registerIdentityAdminRoutes(app: FastifyInstance, deps: Identity
       await db.asOwner((q) => adminStore.replaceRoles(q, caller.tenantId, member.id, roles));
       await record(request, caller, 'user-roles-change', 'success', detail);
       // Sign-ins carry the roles they started with: a removed role stops working only once they end.
-      // Added roles apply from the next sign-in. An admin's own sign-in is left alone.
+      // Added roles apply from the next sign-in. An admin's own sign-in is left alone. Apps' grants are
+      // kept: their tokens check the current roles on every request.
       const sessionsEnded =
-        removed.length && !self ? await identity.revokeUserSessions(caller, member.id, metaOf(request)) : 0;
+        removed.length && !self
+          ? await identity.revokeUserSessions(caller, member.id, metaOf(request), { keepDelegated: true })
+          : 0;
       return { user: memberView(await memberOf(caller, member.id), now()), sessionsEnded };
     },
   );

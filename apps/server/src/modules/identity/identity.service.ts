@@ -28,9 +28,17 @@ export interface IdentityServiceDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Told when an admin takes away everything a user was given in a tenant (their sign-ins were ended or
+ * their account deactivated), so modules that issue their own credentials (SMART apps' grants) end them
+ * too. Identity knows nothing of those modules; they register here.
+ */
+export type AccountRevokedListener = (tenantId: string, userId: string) => Promise<void>;
+
 /** Sign-in, tokens, sessions, two-factor and the accounts behind them. Knows nothing of HTTP. */
 export class IdentityService {
   private readonly sessionCache = new Map<string, { until: number; active: boolean }>();
+  private readonly accountRevokedListeners: AccountRevokedListener[] = [];
 
   constructor(private readonly deps: IdentityServiceDeps) {}
 
@@ -272,8 +280,21 @@ export class IdentityService {
     this.forgetSession(principal.tenantId, principal.sessionId);
   }
 
-  /** Ends every sign-in of a user in the admin's tenant at once. */
-  async revokeUserSessions(admin: Principal, userId: string, meta: RequestMeta): Promise<number> {
+  onAccountRevoked(listener: AccountRevokedListener): void {
+    this.accountRevokedListeners.push(listener);
+  }
+
+  /**
+   * Ends every sign-in of a user in the admin's tenant at once and, unless `keepDelegated` (a role
+   * change: credentials issued elsewhere re-check the roles themselves), everything other modules issued
+   * on the user's behalf in that tenant, through the account-revoked listeners.
+   */
+  async revokeUserSessions(
+    admin: Principal,
+    userId: string,
+    meta: RequestMeta,
+    options: { keepDelegated?: boolean } = {},
+  ): Promise<number> {
     const revoked = await this.deps.db.transaction(admin.tenantId, async (tx) => {
       const ids = await store.revokeUserSessions(tx, admin.tenantId, userId, 'revoked-by-admin', this.now);
       await this.deps.audit.append(tx, {
@@ -285,6 +306,9 @@ export class IdentityService {
       return ids;
     });
     for (const id of revoked) this.forgetSession(admin.tenantId, id);
+    if (!options.keepDelegated) {
+      for (const listener of this.accountRevokedListeners) await listener(admin.tenantId, userId);
+    }
     return revoked.length;
   }
 

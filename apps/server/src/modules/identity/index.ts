@@ -10,4 +10,4 @@ export { SecretBox } from './identity.crypto';
 export { IDENTITY_ERROR_CODES, identityErrors } from './identity.errors';
 export { type IdentityModuleOptions, registerIdentityModule } from './identity.module';
 export { isRole, type Principal, ROLES, type Role } from './identity.schemas';
-export type { IdentityService, LoginInput, RequestMeta, TokenSet } from './identity.service';
+export type { AccountRevokedListener, IdentityService, LoginInput, RequestMeta, TokenSet } from './identity.service';

@@ -53,6 +53,12 @@ export async function registerSmartModule(app: FastifyInstance, options: SmartMo
   });
   const clients = new SmartClients({ db, box, audit, provider, now });
   app.bearerResolvers.push((token) => smart.principalOf(token));
+  // An admin ending a user's sign-ins (or deactivating them) ends their apps' grants in that tenant too.
+  // Signing out of Meridian does not: apps keep the offline access the user gave them.
+  identity.onAccountRevoked(async (tenantId, userId) => {
+    const ended = await smart.revokeAccount(tenantId, userId);
+    if (ended) app.log.info({ tenantId, ended }, 'SMART grants of a revoked account ended');
+  });
 
   registerSmartRoutes(app, { provider, smart, clients, identity, baseUrl });
   // The sign-in pages post plain HTML forms; their handlers read the body themselves.

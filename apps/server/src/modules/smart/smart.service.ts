@@ -5,7 +5,7 @@ import type { FhirServices } from '../../fhir';
 import { fhirContextOf } from '../../fhir';
 import type { Database } from '../../platform/db';
 import type { AuditOutcome, AuditService } from '../audit';
-import { type IdentityService, isRole, type Principal } from '../identity';
+import { type IdentityService, identityErrors, isRole, type Principal } from '../identity';
 import { smartErrors } from './smart.errors';
 import type { SmartTokenExtra } from './smart.provider';
 import { parseResourceScope, splitScopes } from './smart.scopes';
@@ -200,6 +200,9 @@ export class SmartService {
   /**
    * The caller behind an access token this provider issued (opaque tokens, looked up in the database on
    * every request, so a revoked token stops at once). Answers undefined for tokens that are not ours.
+   * A user's token also meets the user's membership on every request: it is refused once the user was
+   * deactivated or left the tenant, and acts with the roles it was issued with that the user still has
+   * (a removed role stops at once; an added one waits for a new authorization).
    */
   async principalOf(token: string): Promise<Principal | undefined> {
     if (token.includes('.') || token.length < 20 || token.length > 200) return undefined;
@@ -210,13 +213,22 @@ export class SmartService {
     if (!extra?.tenant) return undefined;
     const clientId = String(found.clientId);
     const userId = (found as unknown as { accountId?: string }).accountId;
+    const isClient = extra.kind === 'client';
+    let roles = extra.roles.filter(isRole);
+    if (!isClient) {
+      const membership = await this.deps.db.asOwner((q) => store.membershipOf(q, extra.tenant, String(userId)));
+      if (!membership || membership.disabled) {
+        throw identityErrors.invalidToken('its user no longer has access to this tenant');
+      }
+      roles = roles.filter((role) => membership.roles.includes(role));
+    }
     const principal: Principal = {
-      kind: extra.kind === 'client' ? 'client' : 'user',
-      subject: extra.kind === 'client' ? clientId : String(userId),
-      ...(extra.kind === 'client' ? {} : { userId: String(userId) }),
+      kind: isClient ? 'client' : 'user',
+      subject: isClient ? clientId : String(userId),
+      ...(isClient ? {} : { userId: String(userId) }),
       clientId,
       tenantId: extra.tenant,
-      roles: extra.roles.filter(isRole),
+      roles,
       scopes: splitScopes(found.scope),
       sessionId: String((found as unknown as { grantId?: string }).grantId ?? found.jti),
       via: 'bearer',
@@ -225,5 +237,13 @@ export class SmartService {
       ...(extra.encounter ? { encounter: extra.encounter } : {}),
     };
     return principal;
+  }
+
+  /**
+   * Ends every grant, token and provider session the user holds through this tenant's apps (an admin
+   * ended the user's sign-ins or deactivated them). Answers how many provider entities ended.
+   */
+  async revokeAccount(tenantId: string, userId: string): Promise<number> {
+    return this.deps.db.asOwner((q) => store.destroyAccountEntities(q, tenantId, userId));
   }
 }

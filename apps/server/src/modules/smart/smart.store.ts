@@ -149,6 +149,46 @@ export async function destroyClientEntities(db: Queryable, clientId: string): Pr
   );
 }
 
+/**
+ * Ends everything the provider holds for a user through one tenant's apps: grants, access and refresh
+ * tokens, codes, pending authorizations, and the provider sessions used only for that tenant's apps.
+ * An entity is the tenant's only when the app it was issued to is (and, for an access token, when the
+ * tenant it carries agrees), so the same person's grants in another tenant stay. Reads every entity's
+ * JSON: fine for a rare admin action. Answers how many entities ended.
+ */
+export async function destroyAccountEntities(db: Queryable, tenantId: string, userId: string): Promise<number> {
+  const tokens = await db.query(
+    `DELETE FROM oauth_entity
+     WHERE model IN ('Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest')
+       AND payload::jsonb ->> 'accountId' = $2
+       AND payload::jsonb ->> 'clientId' IN (SELECT client_id FROM smart_client WHERE tenant_id = $1)
+       AND coalesce(payload::jsonb -> 'extra' ->> 'tenant', $3) = $3`,
+    [tenantId, userId, tenantId],
+  );
+  const interactions = await db.query(
+    `DELETE FROM oauth_entity
+     WHERE model = 'Interaction'
+       AND payload::jsonb -> 'session' ->> 'accountId' = $2
+       AND payload::jsonb -> 'params' ->> 'client_id' IN (SELECT client_id FROM smart_client WHERE tenant_id = $1)`,
+    [tenantId, userId],
+  );
+  // A provider session belongs to the person, not a tenant: it ends when every app it was used for is
+  // this tenant's; one used for another tenant's apps too is kept (it grants nothing by itself).
+  const apps = `CASE WHEN jsonb_typeof(s.payload::jsonb -> 'authorizations') = 'object'
+    THEN s.payload::jsonb -> 'authorizations' ELSE '{}'::jsonb END`;
+  const sessions = await db.query(
+    `DELETE FROM oauth_entity s
+     WHERE s.model = 'Session'
+       AND s.payload::jsonb ->> 'accountId' = $2
+       AND EXISTS (SELECT 1 FROM jsonb_object_keys(${apps}) AS app(client_id)
+                   WHERE app.client_id IN (SELECT client_id FROM smart_client WHERE tenant_id = $1))
+       AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys(${apps}) AS app(client_id)
+                       WHERE app.client_id NOT IN (SELECT client_id FROM smart_client WHERE tenant_id = $1))`,
+    [tenantId, userId],
+  );
+  return tokens.rowCount + interactions.rowCount + sessions.rowCount;
+}
+
 // --- ID-token keys ---
 
 export async function listSigningKeys(
