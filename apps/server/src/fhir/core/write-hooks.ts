@@ -119,6 +119,30 @@ export class HookedRepository extends FhirRepository {
     });
   }
 
+  /**
+   * A patch is applied first, then shown to the hook like an update: a refusal rolls it back, and what
+   * the hook puts back (a medical record number the patch removed) is written as the next version.
+   */
+  override async patch(
+    ctx: FhirContext,
+    type: string,
+    id: string,
+    operations: unknown,
+    options: { ifMatch?: string } = {},
+  ): Promise<Resource> {
+    const hook = Object.hasOwn(this.hooks, type) ? this.hooks[type] : undefined;
+    if (!hook) return super.patch(ctx, type, id, operations, options);
+    return this.inTransaction(ctx, async (tx) => {
+      const inTx = { ...ctx, tx };
+      const [before] = await readCurrentForUpdate(tx, ctx.tenantId, [{ resourceType: type, id }]);
+      const patched = await super.patch(inTx, type, id, operations, options);
+      const [result] = await hook(tx, inTx, [{ resource: patched, id, current: storedResource(before) }]);
+      if (!result || 'error' in result) throw result?.error ?? new Error('A write hook returned nothing');
+      if (result.resource === patched) return patched;
+      return (await super.update(inTx, type, id, result.resource)).resource;
+    });
+  }
+
   override async writeMany(
     ctx: FhirContext,
     items: WriteManyItem[],

@@ -286,6 +286,18 @@ describe('MRN on updates', () => {
     const changed = await fhir.put('Patient/kept-mrn', { ...input, identifier: [{ system, value: 'MRN00000026' }] });
     expect(changed.statusCode).toBe(400);
     expect(changed.json().issue[0].expression).toEqual(['Patient.identifier[0].value']);
+    // A JSON Patch cannot remove it either (it is put back) nor change it.
+    const index = (edited.json() as Patient).identifier!.findIndex((identifier) => identifier.system === system);
+    const removed = await fhir.patch('Patient/kept-mrn', [{ op: 'remove', path: `/identifier/${index}` }]);
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(mrnOf(removed.json(), tenant)?.value).toBe('MRN00000018');
+    const altered = await fhir.patch('Patient/kept-mrn', [
+      { op: 'replace', path: `/identifier/${index}/value`, value: 'MRN00000026' },
+    ]);
+    expect(altered.statusCode).toBe(400);
+    const now = (await fhir.get('Patient/kept-mrn')).json() as Patient;
+    expect(mrnOf(now, tenant)?.value).toBe('MRN00000018');
+    expect(now.gender).toBe('other');
   });
 });
 
