@@ -2,10 +2,11 @@ import type { Meta, Resource } from '@medplum/fhirtypes';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { Database, Queryable } from '../../platform/db';
 import type { SearchIndexWriter } from '../search/search-index';
-import { type AccessGuard, accessErrors, authorize, type RowFilter, rowVisible, typeScope } from './access';
+import { type AccessGuard, accessErrors, authorize, rowVisible, typeScope } from './access';
 import { isResourceType } from './definitions';
 import { isValidId, newId, parseEtag } from './ids';
 import { fhirErrors } from './outcome';
+import { mayChange, mayWrite, readVisible } from './repository-access';
 import {
   type HistoryQuery,
   readCurrent,
@@ -17,6 +18,7 @@ import {
   writeVersion,
   writeVersions,
 } from './resource-store';
+import { canonical, parseStored, stamp, withoutServerMeta } from './resource-version';
 import { hasErrors, validateFhirResource } from './validator';
 import type { FhirWriteEvent, FhirWriteListener } from './write-observer';
 
@@ -51,14 +53,12 @@ export interface WriteManyItem {
  */
 export type WriteGuard = (change: { id: string; before?: Resource; after?: Resource }) => void;
 
+export { parseStored } from './resource-version';
+
 export interface RepositoryDeps {
   db: Database;
   index: SearchIndexWriter;
   now?: () => Date;
-}
-
-export function parseStored<T extends Resource = Resource>(stored: StoredVersion): T {
-  return JSON.parse(stored.content ?? 'null') as T;
 }
 
 /**
@@ -150,7 +150,7 @@ export class FhirRepository {
     const id = options.id ?? newId();
     this.guard(resource.resourceType, id, undefined, resource);
     return this.inTransaction(ctx, async (tx) => {
-      await this.mayWrite(ctx, tx, 'create', undefined, resource);
+      await mayWrite(ctx, tx, 'create', undefined, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, 1, 'POST', true);
       if (!stored) throw fhirErrors.concurrentWrite(resource.resourceType, id);
       await this.notify(tx, ctx, [
@@ -169,7 +169,7 @@ export class FhirRepository {
   async read(ctx: FhirContext, type: string, id: string): Promise<Resource> {
     this.checkType(type);
     if (!isValidId(id)) throw fhirErrors.notFound(type, id);
-    const stored = await this.reading(ctx, (db) => this.readVisible(ctx, db, 'read', type, id));
+    const stored = await this.reading(ctx, (db) => readVisible(ctx, db, 'read', type, id));
     return parseStored(stored);
   }
 
@@ -177,7 +177,7 @@ export class FhirRepository {
   async readRaw(ctx: FhirContext, type: string, id: string): Promise<StoredVersion> {
     this.checkType(type);
     if (!isValidId(id)) throw fhirErrors.notFound(type, id);
-    return this.reading(ctx, (db) => this.readVisible(ctx, db, 'read', type, id));
+    return this.reading(ctx, (db) => readVisible(ctx, db, 'read', type, id));
   }
 
   async vread(ctx: FhirContext, type: string, id: string, versionId: string): Promise<StoredVersion> {
@@ -213,7 +213,7 @@ export class FhirRepository {
     return this.inTransaction(ctx, async (tx) => {
       for (let attempt = 0; attempt < 2; attempt++) {
         const current = await readCurrent(tx, ctx.tenantId, type, id, true);
-        await this.mayWrite(ctx, tx, 'update', current, resource);
+        await mayWrite(ctx, tx, 'update', current, resource);
         this.checkIfMatch(type, id, current, options.ifMatch);
         if (current && !current.deleted && this.unchanged(current, resource)) {
           return { resource: parseStored(current), created: false };
@@ -277,7 +277,7 @@ export class FhirRepository {
       for (const [index, item] of items.entries()) {
         try {
           const existing = item.create ? undefined : current.get(keys[index]!);
-          await this.mayWrite(ctx, tx, item.create ? 'create' : 'update', existing, resources[index]!);
+          await mayWrite(ctx, tx, item.create ? 'create' : 'update', existing, resources[index]!);
         } catch (error) {
           throw failed(index, error);
         }
@@ -369,7 +369,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) throw fhirErrors.gone(type, id);
-      await this.mayChange(ctx, tx, 'patch', current);
+      await mayChange(ctx, tx, 'patch', current);
       this.checkIfMatch(type, id, current, options.ifMatch);
       const document = parseStored(current);
       let patched: Resource;
@@ -387,7 +387,7 @@ export class FhirRepository {
       }
       const resource = this.validate(patched, type);
       if (this.unchanged(current, resource)) return parseStored(current);
-      await this.mayWrite(ctx, tx, 'patch', current, resource);
+      await mayWrite(ctx, tx, 'patch', current, resource);
       this.guard(type, id, current, resource);
       const stored = await this.write(tx, ctx.tenantId, resource, id, current.versionId + 1, 'PATCH', false);
       await this.notify(tx, ctx, [
@@ -411,7 +411,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) return false;
-      await this.mayChange(ctx, tx, 'delete', current);
+      await mayChange(ctx, tx, 'delete', current);
       this.checkIfMatch(type, id, current, options.ifMatch);
       this.guard(type, id, current, undefined);
       const version = {
@@ -451,7 +451,7 @@ export class FhirRepository {
       const current = await readCurrent(tx, ctx.tenantId, type, id, true);
       if (!current) throw fhirErrors.notFound(type, id);
       if (current.deleted) throw fhirErrors.gone(type, id);
-      await this.mayChange(ctx, tx, 'update', current);
+      await mayChange(ctx, tx, 'update', current);
       const before = parseStored(current);
       const { versionId: _version, lastUpdated: _updated, ...kept } = before.meta ?? {};
       const changed = change(kept);
@@ -477,53 +477,6 @@ export class FhirRepository {
       const scope = await typeScope(ctx.access, db, 'history', query.resourceType ? [query.resourceType] : undefined);
       return readHistory(db, ctx.tenantId, scope ? { ...query, scope } : query);
     });
-  }
-
-  /** The current version for a read: 403 when the type is closed to the caller, 404 when the row is hidden. */
-  private async readVisible(
-    ctx: FhirContext,
-    db: Queryable,
-    interaction: string,
-    type: string,
-    id: string,
-  ): Promise<StoredVersion> {
-    const filter = await authorize(ctx.access, db, interaction, type);
-    const stored = await readCurrent(db, ctx.tenantId, type, id);
-    if (!stored) throw fhirErrors.notFound(type, id);
-    if (stored.deleted) throw fhirErrors.gone(type, id);
-    if (!visible(filter, stored)) throw fhirErrors.notFound(type, id);
-    return stored;
-  }
-
-  /**
-   * A change of an existing resource (patch, delete, meta): a 403 when the interaction is closed to the
-   * caller, a 404 when the resource is outside what they may see (its existence is not revealed).
-   */
-  private async mayChange(ctx: FhirContext, tx: Queryable, interaction: string, current: StoredVersion): Promise<void> {
-    if (!ctx.access) return;
-    const filter = await authorize(ctx.access, tx, interaction, current.resourceType);
-    if (!visible(filter, current)) throw fhirErrors.notFound(current.resourceType, current.id);
-  }
-
-  /**
-   * A write: the interaction must be open to the caller (an update that creates needs `create` too), the
-   * version replaced must be one they may see, and the new version must stay within what they may see
-   * (a patient cannot file an Appointment for someone else).
-   */
-  private async mayWrite(
-    ctx: FhirContext,
-    tx: Queryable,
-    interaction: string,
-    current: StoredVersion | undefined,
-    after: Resource,
-  ): Promise<void> {
-    if (!ctx.access) return;
-    const type = after.resourceType;
-    const filter = await authorize(ctx.access, tx, interaction, type);
-    const exists = current && !current.deleted;
-    if (!exists && interaction !== 'create') await authorize(ctx.access, tx, 'create', type);
-    if (exists && !visible(filter, current)) throw accessErrors.forbiddenResource(interaction, type);
-    if (!rowVisible(filter, after)) throw accessErrors.forbiddenResource(interaction, type);
   }
 
   checkType(type: string): void {
@@ -567,31 +520,4 @@ export class FhirRepository {
     await this.deps.index.write(tx, tenantId, resourceType, id, resource);
     return resource;
   }
-}
-
-function visible(filter: RowFilter, stored: StoredVersion): boolean {
-  return filter.kind === 'all' || (stored.content !== null && rowVisible(filter, parseStored(stored)));
-}
-
-/** The resource as stored: its id, and meta with the server's versionId and lastUpdated. */
-function stamp(input: Resource, id: string, versionId: number, lastUpdated: string): Resource {
-  const meta: Meta = { ...(input.meta ?? {}), versionId: String(versionId), lastUpdated };
-  const { resourceType, id: _ignored, meta: _oldMeta, ...rest } = input;
-  return { resourceType, id, meta, ...rest } as Resource;
-}
-
-function withoutServerMeta(resource: Resource): Resource {
-  const { meta, ...rest } = resource;
-  if (!meta) return rest as Resource;
-  const { versionId: _v, lastUpdated: _l, ...keptMeta } = meta;
-  return (Object.keys(keptMeta).length ? { ...rest, meta: keptMeta } : rest) as Resource;
-}
-
-/** JSON with object keys sorted, so two equal resources compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, inner) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }

@@ -64,10 +64,10 @@ export async function registerIdentityModule(
     });
     const local = { config: { access: 'local-admin' } };
     admin.post('/tenants', local, async (request, reply) =>
-      reply.code(201).send(await identity.createTenant(parseWith(createTenantBody, request.body))),
+      reply.code(201).send(await identity.accounts.createTenant(parseWith(createTenantBody, request.body))),
     );
     admin.post('/users', local, async (request, reply) => {
-      const created = await identity.createUser(parseWith(createUserBody, request.body));
+      const created = await identity.accounts.createUser(parseWith(createUserBody, request.body));
       return reply.code(created.existing ? 200 : 201).send(created);
     });
     admin.post('/clients', local, async (request, reply) =>
@@ -77,7 +77,7 @@ export async function registerIdentityModule(
   });
 
   if (config.bootstrapAdmin) {
-    const first = await identity.bootstrap();
+    const first = await identity.accounts.bootstrap();
     if (first) (options.announceFirstAdmin ?? printFirstAdmin)(first);
   }
   return identity;

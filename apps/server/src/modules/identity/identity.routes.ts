@@ -243,7 +243,7 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
       },
       async (request, reply) => {
         reply.header('cache-control', 'no-store');
-        return identity.startTotp(principalOf(request));
+        return identity.twoFactor.start(principalOf(request));
       },
     );
 
@@ -256,7 +256,7 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
       async (request, reply) => {
         const body = parseWith(totpCodeBody, request.body);
         reply.header('cache-control', 'no-store');
-        return identity.confirmTotp(principalOf(request), body.code, metaOf(request));
+        return identity.twoFactor.confirm(principalOf(request), body.code, metaOf(request));
       },
     );
 
@@ -264,7 +264,7 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
       '/auth/users/:id/mfa/reset',
       { config: { access: 'tenant-admin' }, schema: { tags, summary: 'Turn off a member’s two-factor sign-in' } },
       async (request, reply) => {
-        await identity.resetTotp(principalOf(request), request.params.id, metaOf(request));
+        await identity.twoFactor.reset(principalOf(request), request.params.id, metaOf(request));
         return reply.code(204).send();
       },
     );
@@ -281,7 +281,7 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
       '/identity/tenants',
       { config: { access: 'super-admin' }, schema: { tags, summary: 'Create a tenant' } },
       async (request, reply) =>
-        reply.code(201).send(await identity.createTenant(parseWith(createTenantBody, request.body))),
+        reply.code(201).send(await identity.accounts.createTenant(parseWith(createTenantBody, request.body))),
     );
 
     scope.post(
@@ -290,7 +290,7 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
       async (request, reply) => {
         const body = parseWith(createUserBody, request.body);
         await checkAdminScope(identity, principalOf(request), body.tenant, body.role);
-        const created = await identity.createUser(body);
+        const created = await identity.accounts.createUser(body);
         reply.header('cache-control', 'no-store');
         return reply.code(created.existing ? 200 : 201).send(created);
       },
@@ -312,6 +312,6 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
 /** Tenant admins manage their own tenant and cannot hand out super admin; super admins manage any. */
 async function checkAdminScope(identity: IdentityService, admin: Principal, tenant: string, role: string) {
   if (admin.roles.includes('super_admin')) return;
-  const target = await identity.resolveTenant(tenant);
+  const target = await identity.accounts.resolveTenant(tenant);
   if (target.id !== admin.tenantId || role === 'super_admin') throw identityErrors.forbidden('tenant-admin');
 }

@@ -2,20 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config';
 import type { Database, Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
+import { AccountService } from './identity.accounts';
 import { randomToken, SecretBox, sameSecret, sha256 } from './identity.crypto';
 import { identityErrors } from './identity.errors';
 import type { KeyRing } from './identity.keys';
-import {
-  decoyPasswordHash,
-  generatePassword,
-  hashPassword,
-  passwordProblems,
-  verifyPassword,
-} from './identity.password';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './identity.password';
 import { isRole, type Principal, type Role } from './identity.schemas';
 import * as store from './identity.store';
 import type { LoginInput, RequestMeta, TokenSet } from './identity.tokens';
-import { checkTotp, newRecoveryCodes, newTotpEnrolment, recoveryCodeHash, type TotpEnrolment } from './identity.totp';
+import { checkTotp, recoveryCodeHash } from './identity.totp';
+import { TwoFactorService } from './identity.two-factor';
+import { actorOf, userOf } from './identity.who';
 
 export interface IdentityServiceDeps {
   db: Database;
@@ -40,7 +37,18 @@ export class IdentityService {
   private readonly sessionCache = new Map<string, { until: number; active: boolean }>();
   private readonly accountRevokedListeners: AccountRevokedListener[] = [];
 
-  constructor(private readonly deps: IdentityServiceDeps) {}
+  /** Enrolment, confirmation and admin reset of TOTP two-factor sign-in. */
+  readonly twoFactor: TwoFactorService;
+  /** Tenants, users and memberships, and the password policy. */
+  readonly accounts: AccountService;
+
+  constructor(private readonly deps: IdentityServiceDeps) {
+    this.accounts = new AccountService(deps);
+    this.twoFactor = new TwoFactorService({
+      ...deps,
+      forgetSession: (tenantId, sessionId) => this.forgetSession(tenantId, sessionId),
+    });
+  }
 
   private get now(): Date {
     return this.deps.now();
@@ -48,96 +56,13 @@ export class IdentityService {
 
   // --- Accounts ---
 
-  /** On first start (no users at all), a super admin for the default tenant with a one-time password. */
-  async bootstrap(): Promise<{ email: string; password: string } | undefined> {
-    const users = await this.deps.db.asOwner((db) => store.countUsers(db));
-    if (users > 0) return undefined;
-    const created = await this.createUser(
-      { tenant: this.deps.config.defaultTenant, email: this.deps.config.bootstrapAdminEmail, role: 'super_admin' },
-      { generatedMustChange: true },
-    );
-    return { email: created.email, password: created.password! };
-  }
-
-  async createTenant(input: { name: string; slug?: string | undefined; id?: string | undefined }) {
-    const tenant = {
-      id: (input.id ?? randomUUID()).toLowerCase(),
-      name: input.name,
-      slug: input.slug ?? slugify(input.name),
-    };
-    await this.deps.db.asOwner(async (db) => {
-      if (await store.findTenant(db, tenant.id)) throw identityErrors.tenantExists('id');
-      if (tenant.slug && (await store.findTenant(db, tenant.slug))) throw identityErrors.tenantExists('slug');
-      if (!(await store.insertTenant(db, tenant))) throw identityErrors.tenantExists('id or slug');
-    });
-    return tenant;
-  }
-
-  async resolveTenant(idOrSlug: string): Promise<store.TenantRow> {
-    const tenant = await this.deps.db.asOwner((db) => store.findTenant(db, idOrSlug));
-    if (!tenant) throw identityErrors.tenantNotFound(idOrSlug);
-    return tenant;
-  }
-
-  /**
-   * Creates a user with a role in a tenant, or gives an existing user (same email) that role. Without a
-   * password one is generated, returned once, and must be changed at first sign-in.
-   */
-  async createUser(
-    input: {
-      tenant: string;
-      email: string;
-      role: Role;
-      name?: string | undefined;
-      password?: string | undefined;
-      fhirUser?: string | undefined;
-    },
-    options: { generatedMustChange?: boolean } = {},
-  ): Promise<{ id: string; email: string; tenantId: string; role: Role; password?: string; existing: boolean }> {
-    const tenant = await this.resolveTenant(input.tenant);
-    if (input.password !== undefined) this.checkPassword(input.password, input.email);
-    const password = input.password ?? generatePassword();
-    const passwordHash = await hashPassword(password);
-    return this.deps.db.asOwner(async (db) => {
-      const existing = await store.findUserByEmail(db, input.email);
-      if (existing) {
-        if (input.password !== undefined) throw identityErrors.userExists();
-        await store.insertMembership(db, tenant.id, existing.id, input.role, input.fhirUser);
-        return { id: existing.id, email: existing.email, tenantId: tenant.id, role: input.role, existing: true };
-      }
-      const id = randomUUID();
-      const inserted = await store.insertUser(db, {
-        id,
-        email: input.email,
-        displayName: input.name ?? input.email,
-        passwordHash,
-        mustChangePassword: input.password === undefined && (options.generatedMustChange ?? true),
-      });
-      if (!inserted) throw identityErrors.userExists();
-      await store.insertMembership(db, tenant.id, id, input.role, input.fhirUser);
-      return {
-        id,
-        email: input.email,
-        tenantId: tenant.id,
-        role: input.role,
-        ...(input.password === undefined ? { password } : {}),
-        existing: false,
-      };
-    });
-  }
-
-  checkPassword(password: string, email?: string): void {
-    const problems = passwordProblems(password, { minLength: this.deps.config.passwordMinLength }, { email });
-    if (problems.length) throw identityErrors.weakPassword(problems);
-  }
-
   async changePassword(principal: Principal, current: string, next: string, meta: RequestMeta): Promise<void> {
-    const user = await this.userOf(principal);
+    const user = await userOf(this.deps.db, principal);
     if (!(await verifyPassword(user.password_hash, current))) throw identityErrors.invalidCredentials();
-    this.checkPassword(next, user.email);
+    this.accounts.checkPassword(next, user.email);
     const hash = await hashPassword(next);
     await this.deps.db.asOwner((db) => store.updatePassword(db, user.id, hash));
-    await this.deps.audit.record({ ...this.actor(principal, meta), action: 'password-change', outcome: 'success' });
+    await this.deps.audit.record({ ...actorOf(principal, meta), action: 'password-change', outcome: 'success' });
   }
 
   // --- Sign-in ---
@@ -275,7 +200,7 @@ export class IdentityService {
   async logout(principal: Principal, meta: RequestMeta): Promise<void> {
     await this.deps.db.transaction(principal.tenantId, async (tx) => {
       await store.revokeSession(tx, principal.tenantId, principal.sessionId, 'logout', this.now);
-      await this.deps.audit.append(tx, { ...this.actor(principal, meta), action: 'logout', outcome: 'success' });
+      await this.deps.audit.append(tx, { ...actorOf(principal, meta), action: 'logout', outcome: 'success' });
     });
     this.forgetSession(principal.tenantId, principal.sessionId);
   }
@@ -298,7 +223,7 @@ export class IdentityService {
     const revoked = await this.deps.db.transaction(admin.tenantId, async (tx) => {
       const ids = await store.revokeUserSessions(tx, admin.tenantId, userId, 'revoked-by-admin', this.now);
       await this.deps.audit.append(tx, {
-        ...this.actor(admin, meta),
+        ...actorOf(admin, meta),
         action: 'sessions-revoke',
         outcome: 'success',
         detail: `user ${userId}`,
@@ -315,7 +240,7 @@ export class IdentityService {
   // --- Service accounts ---
 
   async createClient(input: { tenant: string; name: string; role: Role }) {
-    const tenant = await this.resolveTenant(input.tenant);
+    const tenant = await this.accounts.resolveTenant(input.tenant);
     const clientId = `mc_${randomToken(12)}`;
     const clientSecret = randomToken(32);
     await this.deps.db.asOwner((db) =>
@@ -496,48 +421,6 @@ export class IdentityService {
     this.sessionCache.delete(`${tenantId}:${sessionId}`);
   }
 
-  // --- Two-factor ---
-
-  async startTotp(principal: Principal): Promise<TotpEnrolment> {
-    const user = await this.userOf(principal);
-    if (user.totp_enabled)
-      throw identityErrors.invalidRequest('Two-factor sign-in is already on; an admin can reset it');
-    const enrolment = await newTotpEnrolment('Meridian', user.email);
-    await this.deps.db.asOwner((db) => store.setPendingTotp(db, user.id, this.deps.box.seal(enrolment.secret)));
-    return enrolment;
-  }
-
-  /** Confirms enrolment with a first code; answers the recovery codes, shown this once. */
-  async confirmTotp(principal: Principal, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
-    const user = await this.userOf(principal);
-    if (!user.totp_secret || user.totp_enabled) throw identityErrors.mfaNotEnrolled();
-    const step = await checkTotp(this.deps.box.open(user.totp_secret), code, this.now, null);
-    if (step === undefined) throw identityErrors.mfaInvalid();
-    const { codes, hashes } = newRecoveryCodes();
-    await this.deps.db.asOwner((db) => store.enableTotp(db, user.id, step, hashes));
-    await this.deps.audit.record({ ...this.actor(principal, meta), action: 'mfa-enrolled', outcome: 'success' });
-    return { recoveryCodes: codes };
-  }
-
-  /** An admin turns a member's two-factor off (lost phone) and ends their sign-ins. */
-  async resetTotp(admin: Principal, userId: string, meta: RequestMeta): Promise<void> {
-    const member = await this.deps.db.asOwner((db) => store.membershipsOf(db, userId));
-    const inTenant = member.some((m) => m.tenant_id === admin.tenantId);
-    if (!inTenant && !admin.roles.includes('super_admin')) throw identityErrors.userNotFound();
-    if (!member.length) throw identityErrors.userNotFound();
-    await this.deps.db.asOwner((db) => store.resetTotp(db, userId));
-    await this.deps.db.transaction(admin.tenantId, async (tx) => {
-      const ids = await store.revokeUserSessions(tx, admin.tenantId, userId, 'mfa-reset', this.now);
-      for (const id of ids) this.forgetSession(admin.tenantId, id);
-      await this.deps.audit.append(tx, {
-        ...this.actor(admin, meta),
-        action: 'mfa-reset',
-        outcome: 'success',
-        detail: `user ${userId}`,
-      });
-    });
-  }
-
   // --- Keys ---
 
   jwks() {
@@ -549,24 +432,6 @@ export class IdentityService {
   }
 
   // --- Helpers ---
-
-  private async userOf(principal: Principal): Promise<store.UserRow> {
-    if (!principal.userId) throw identityErrors.invalidRequest('Only users (not service clients) can do this');
-    const user = await this.deps.db.asOwner((db) => store.findUserById(db, principal.userId!));
-    if (!user) throw identityErrors.userNotFound();
-    return user;
-  }
-
-  private actor(principal: Principal, meta: RequestMeta) {
-    return {
-      tenantId: principal.tenantId,
-      userId: principal.userId,
-      clientId: principal.clientId,
-      roles: principal.roles,
-      ip: meta.ip,
-      requestId: meta.requestId,
-    };
-  }
 
   private async chooseTenant(
     memberships: { tenant_id: string; role: Role }[],
@@ -589,16 +454,6 @@ export class IdentityService {
     }
     return this.deps.config.defaultTenant;
   }
-}
-
-function slugify(name: string): string | null {
-  const slug = name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-  return slug || null;
 }
 
 function secondsUntil(instant: string, now: Date): number {

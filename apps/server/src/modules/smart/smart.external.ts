@@ -188,7 +188,7 @@ export function registerExternalSignIn(
       if (!roles.length) return fail('no mapped role');
       let userId: string | undefined;
       for (const role of roles) {
-        const created = await identity.createUser({
+        const created = await identity.accounts.createUser({
           tenant: tenantId,
           email,
           role,
