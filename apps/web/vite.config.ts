@@ -66,7 +66,11 @@ export default defineConfig({
         // Libraries change less often than screens: a separate chunk stays cached across releases.
         codeSplitting: {
           groups: [
-            { name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|@mantine|@tanstack|@floating-ui)/ },
+            // @mantine/charts and recharts' own React helpers (react-redux...) stay out: they load with the vitals chart.
+            {
+              name: 'vendor',
+              test: /node_modules[\\/]((react|react-dom|scheduler)[\\/]|@mantine[\\/](?!charts)|@tanstack|@floating-ui)/,
+            },
           ],
         },
       },

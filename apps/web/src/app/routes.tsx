@@ -8,6 +8,8 @@ import { HomePage } from './HomePage';
 
 export const CHART_TABS = [
   'conditions',
+  'vitals',
+  'notes',
   'encounters',
   'medications',
   'allergies',

@@ -10,9 +10,10 @@ import { TableSkeleton } from '../shared/TableSkeleton';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { ClinicalTable } from './ClinicalTable';
 import { CHART_SECTIONS } from './chart-sections';
+import { CLINICIAN_TABS } from './clinician-tabs';
 import { PatientBanner } from './PatientBanner';
 
-/** The patient chart, read-only: the banner and one tab per kind of clinical record. */
+/** The patient chart: the banner, one tab per kind of clinical record, and the vitals and notes workspaces. */
 export function PatientChartPage() {
   const { patientId } = patientChartRoute.useParams();
   const { tab = 'conditions' } = patientChartRoute.useSearch();
@@ -71,10 +72,20 @@ export function PatientChartPage() {
                 {section.label}
               </Tabs.Tab>
             ))}
+            {CLINICIAN_TABS.map(({ tab, label }) => (
+              <Tabs.Tab key={tab} value={tab}>
+                {label}
+              </Tabs.Tab>
+            ))}
           </Tabs.List>
           {CHART_SECTIONS.map((section) => (
             <Tabs.Panel key={section.tab} value={section.tab} p="md">
               <ClinicalTable section={section} patientId={patientId} />
+            </Tabs.Panel>
+          ))}
+          {CLINICIAN_TABS.map(({ tab, Panel }) => (
+            <Tabs.Panel key={tab} value={tab} p="md">
+              <Panel patientId={patientId} />
             </Tabs.Panel>
           ))}
         </Tabs>
