@@ -27,8 +27,12 @@ export async function freePort() {
   return port;
 }
 
-/** Starts `meridian start` on a fresh database of the given engine and waits for /readyz. */
-export async function startServer(engine, postgresUrl) {
+/**
+ * Starts `meridian start` on a fresh database of the given engine and waits for /readyz.
+ * Options: `root`, another checkout to run the server of (default: this one); `env`, extra settings;
+ * `nodeArgs`, flags for the server's Node.js process (e.g. --cpu-prof).
+ */
+export async function startServer(engine, postgresUrl, options = {}) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -38,6 +42,7 @@ export async function startServer(engine, postgresUrl) {
     REQUEST_LOG: 'false',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'meridian-bench-')),
     DATABASE_POOL_SIZE: '16',
+    ...options.env,
   };
   let dropDatabase = async () => {};
   if (engine === 'postgres') {
@@ -54,7 +59,11 @@ export async function startServer(engine, postgresUrl) {
       await client.end();
     };
   }
-  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const bin = options.root ? join(options.root, 'apps', 'server', 'bin', 'meridian.mjs') : BIN;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'start'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
@@ -67,6 +76,10 @@ export async function startServer(engine, postgresUrl) {
   authorization = `Bearer ${token}`;
   return {
     url,
+    /** The server's DATA_DIR (server.json, for the CLI), database URL (PostgreSQL only) and process id. */
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');
