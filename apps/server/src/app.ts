@@ -23,10 +23,10 @@ import {
   registerRequestContext,
   requestIdFrom,
 } from './platform/http';
-import { registerVaultProxy } from './platform/http/vault-proxy';
 import { registerCors } from './platform/http/cors';
 import { registerRateLimit } from './platform/http/rate-limit';
 import { registerSecurityHeaders } from './platform/http/security-headers';
+import { registerVaultProxy } from './platform/http/vault-proxy';
 import { registerWebApp } from './platform/http/web-app';
 import { newLocalAdminToken, registerLocalAdmin } from './platform/local-admin';
 import { createLogger } from './platform/logging';
@@ -103,7 +103,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     localAdminToken: () => localAdminToken,
   });
   // Before the FHIR routes and the modules that call the FHIR services: it gives each request its guard.
-  registerAccessModule(app, { db: deps.db, audit, breakGlassMinutes: config.breakGlassMinutes, now: deps.now });
+  const access = registerAccessModule(app, {
+    db: deps.db,
+    audit,
+    breakGlassMinutes: config.breakGlassMinutes,
+    now: deps.now,
+  });
   registerMetricsHooks(app, metrics);
   if (config.requestLog) {
     app.addHook('onResponse', async (request, reply) => {
@@ -146,6 +151,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
   // Every FHIR write stages its audit record inside its own transaction.
   auditFhirWrites(fhir.repository, audit);
+  // Consent and care-team changes reach the access layer's shared facts at once.
+  access.watch(fhir.repository);
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
   await registerSmartModule(app, { config, db: deps.db, audit, identity, fhir, now: deps.now });
   registerEncountersModule(app, { fhir, audit, now: deps.now });

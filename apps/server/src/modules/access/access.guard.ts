@@ -2,9 +2,10 @@ import type { Consent } from '@medplum/fhirtypes';
 import { type AccessDecision, type AccessGuard, patientCompartmentTypes, type RowFilter } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { Principal, Role } from '../identity';
+import type { AttributeCache } from './access.attribute-cache';
 import { type CompiledPolicy, intersectFilters, unionFilters } from './access.engine';
 import { parseScopes, type ResourceScope, scopeGrant } from './access.scopes';
-import { type CallerFacts, careTeamPatients, readCallerFacts } from './access.store';
+import { type CallerFacts, careTeamPatients, readActiveConsents, readCallerFacts } from './access.store';
 
 const DENY: AccessDecision = { allowed: false, filter: { kind: 'all' } };
 const ALLOW_ALL: AccessDecision = { allowed: true, filter: { kind: 'all' } };
@@ -21,6 +22,8 @@ function isPatientSpecific(type: string): boolean {
 
 export interface PolicySource {
   compiled(db: Queryable, tenantId: string): Promise<CompiledPolicy>;
+  /** Tenant facts shared between requests for a few seconds (Consents, care teams). */
+  readonly attributes: AttributeCache;
 }
 
 const idOf = (reference: string | undefined, type: string) =>
@@ -108,12 +111,17 @@ export class RequestAccessGuard implements AccessGuard {
       return { kind: 'only', patients: own ? [own] : [] };
     }
     const glass = new Set(facts.brokenGlass);
-    const consents = facts.consents.map((content) => JSON.parse(content) as Consent);
+    const tenantId = this.principal.tenantId;
+    const consents = await this.policies.attributes.consentsOf(tenantId, async () =>
+      (await readActiveConsents(db, tenantId)).map((content) => JSON.parse(content) as Consent),
+    );
     const denied = consentDenials(consents, fhirUser, this.now()).filter((patient) => !glass.has(patient));
     if (CLINICIANS.has(role) && policy.document.clinicianAccess === 'care-team') {
       const practitioner = idOf(fhirUser, 'Practitioner');
       this.careTeam ??= practitioner
-        ? careTeamPatients(db, this.principal.tenantId, practitioner)
+        ? this.policies.attributes.careTeamOf(tenantId, practitioner, () =>
+            careTeamPatients(db, tenantId, practitioner),
+          )
         : Promise.resolve([]);
       const cared = new Set([...(await this.careTeam), ...glass]);
       const excluded = new Set(denied);
@@ -126,11 +134,7 @@ export class RequestAccessGuard implements AccessGuard {
     this.facts ??= readCallerFacts(
       db,
       this.principal.tenantId,
-      {
-        userId: this.principal.userId,
-        subject: this.principal.subject,
-        withConsents: !this.principal.roles.every((role) => role === 'patient' || UNRESTRICTED.has(role)),
-      },
+      { userId: this.principal.userId, subject: this.principal.subject },
       this.now().toISOString(),
     );
     return this.facts;

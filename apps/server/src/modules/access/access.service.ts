@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { FhirRepository } from '../../fhir';
 import type { Database, Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { Principal } from '../identity';
+import { AttributeCache } from './access.attribute-cache';
 import { defaultPolicy } from './access.defaults';
 import { CompiledPolicy } from './access.engine';
 import { accessErrors } from './access.errors';
@@ -41,9 +43,17 @@ export class AccessService {
   private readonly now: () => Date;
   private readonly cache = new Map<string, { policy: CompiledPolicy; loadedAt: number }>();
   private readonly defaults = new CompiledPolicy(defaultPolicy(), 0);
+  readonly attributes = new AttributeCache();
 
   constructor(private readonly deps: AccessServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Keeps the shared attribute facts current: every FHIR write tells which types it changed. */
+  watch(repository: Pick<FhirRepository, 'onWrite'>): void {
+    repository.onWrite(async (_tx, events, ctx) => {
+      this.attributes.written(ctx.tenantId, new Set(events.map((event) => event.resourceType)));
+    });
   }
 
   /** The policy decision point for one request of this caller. */

@@ -47,39 +47,40 @@ export interface CallerFacts {
   fhirUser?: string;
   /** Patients the caller holds an unexpired break-the-glass grant for. */
   brokenGlass: string[];
-  /** Active Consents of the tenant (JSON), for the deny provisions. */
-  consents: string[];
 }
 
-/**
- * Everything the attribute rules need about a caller, in one round trip: their membership's FHIR user,
- * their live break-the-glass grants, and the tenant's active Consents.
- */
+/** What the attribute rules need about the caller themselves, in one round trip: their FHIR user, their live break-the-glass grants. */
 export async function readCallerFacts(
   db: Queryable,
   tenantId: string,
-  caller: { userId?: string | undefined; subject: string; withConsents: boolean },
+  caller: { userId?: string | undefined; subject: string },
   now: string,
 ): Promise<CallerFacts> {
   const result = await db.query<{ kind: string; value: string }>(
     `SELECT 'member' AS kind, fhir_user AS value FROM membership
        WHERE tenant_id = $1 AND user_id = $2::uuid AND fhir_user IS NOT NULL
      UNION ALL
-     SELECT 'glass', patient_id FROM access_break_glass WHERE tenant_id = $1 AND subject = $3 AND expires_at > $4
-     UNION ALL
-     SELECT 'consent', r.content FROM fhir_resource r
-       WHERE $5::boolean AND r.tenant_id = $1 AND r.resource_type = 'Consent' AND NOT r.deleted
-         AND EXISTS (SELECT 1 FROM fhir_sp_token t WHERE t.tenant_id = r.tenant_id AND t.resource_type = 'Consent'
-           AND t.resource_id = r.id AND t.code = 'status' AND t.value = 'active')`,
-    [tenantId, caller.userId ?? null, caller.subject, now, caller.withConsents],
+     SELECT 'glass', patient_id FROM access_break_glass WHERE tenant_id = $1 AND subject = $3 AND expires_at > $4`,
+    [tenantId, caller.userId ?? null, caller.subject, now],
   );
-  const facts: CallerFacts = { brokenGlass: [], consents: [] };
+  const facts: CallerFacts = { brokenGlass: [] };
   for (const row of result.rows) {
     if (row.kind === 'member') facts.fhirUser ??= row.value;
-    else if (row.kind === 'glass') facts.brokenGlass.push(row.value);
-    else facts.consents.push(row.value);
+    else facts.brokenGlass.push(row.value);
   }
   return facts;
+}
+
+/** The tenant's active Consents (their deny provisions restrict access). */
+export async function readActiveConsents(db: Queryable, tenantId: string): Promise<string[]> {
+  const result = await db.query<{ content: string }>(
+    `SELECT r.content FROM fhir_resource r
+       WHERE r.tenant_id = $1 AND r.resource_type = 'Consent' AND NOT r.deleted
+         AND EXISTS (SELECT 1 FROM fhir_sp_token t WHERE t.tenant_id = r.tenant_id AND t.resource_type = 'Consent'
+           AND t.resource_id = r.id AND t.code = 'status' AND t.value = 'active')`,
+    [tenantId],
+  );
+  return result.rows.map((row) => row.content);
 }
 
 /**
