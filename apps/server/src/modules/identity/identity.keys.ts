@@ -14,6 +14,7 @@ import type { Database } from '../../platform/db';
 import type { SecretBox } from './identity.crypto';
 
 const ALG = 'ES256';
+const MAX_VERIFIED = 20_000;
 
 interface LoadedKey {
   kid: string;
@@ -43,6 +44,8 @@ export class KeyRing {
   private keys = new Map<string, LoadedKey>();
   private active: LoadedKey | undefined;
   private lastReload = 0;
+  /** Tokens whose signature was checked, until they (or their key) expire. */
+  private readonly verified = new Map<string, { payload: JWTPayload; until: number }>();
 
   constructor(private readonly options: KeyRingOptions) {}
 
@@ -128,7 +131,26 @@ export class KeyRing {
   }
 
   /** Verifies signature, issuer and expiry against the controllable clock; throws on any failure. */
+  /**
+   * Verifies a token: its signature by one of our keys, issuer, type and expiry. A signature checked once
+   * is remembered until the token (or its key) expires, so a busy caller's every request does not pay for
+   * ES256 again; expiry is still checked against the clock each time, and revocation is the session's
+   * business (checked by the caller on every request).
+   */
   async verify(token: string): Promise<JWTPayload> {
+    const now = this.options.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now.getTime()) return known.payload;
+    if (known) this.verified.delete(token);
+    const payload = await this.verifySignature(token);
+    const key = this.keys.get(decodeProtectedHeader(token).kid as string);
+    const until = Math.min((payload.exp ?? 0) * 1000, key?.verifyUntil?.getTime() ?? Number.POSITIVE_INFINITY);
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, { payload, until });
+    return payload;
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
     const { kid } = decodeProtectedHeader(token);
     if (typeof kid !== 'string') throw new Error('the token names no key');
     let key = this.keys.get(kid);
