@@ -1,14 +1,14 @@
-export { isResourceType, loadDefinitions, resourceTypes, searchParametersFor } from './core/definitions';
 export { type AccessDecision, type AccessGuard, accessErrors, type RowFilter } from './core/access';
+export { isResourceType, loadDefinitions, resourceTypes, searchParametersFor } from './core/definitions';
 export { FhirError, fhirErrors } from './core/outcome';
 export { type FhirContext, FhirRepository, type WriteGuard } from './core/repository';
+export type { BeforeWriteHook, FhirWriteHooks, PendingWrite } from './core/write-hooks';
 export type { BundleService, FhirServices, SearchService } from './fhir-services';
 export { createFhirServices } from './fhir-wiring';
 export { fhirContextOf } from './http/fhir-context';
 export { FHIR_BASE_PATH, registerFhirRoutes } from './http/fhir-routes';
-export { type FhirOperation, OperationRegistry } from './operations/operation-registry';
-export type { BeforeWriteHook, FhirWriteHooks, PendingWrite } from './core/write-hooks';
-export type { SearchIndexWriter } from './search/search-index';
 export { readParams } from './operations/operation-params';
+export { type FhirOperation, OperationRegistry } from './operations/operation-registry';
 export { compartmentParams, patientCompartmentTypes } from './operations/patient-compartment';
 export { typesReferencingPatient } from './operations/patient-compartment.store';
+export type { SearchIndexWriter } from './search/search-index';
