@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fhirContextOf } from '../../fhir';
+import { clinicalActorOf } from '../identity';
 import {
   createEncounterBody,
   diagnosisBody,
@@ -9,30 +10,8 @@ import {
   reasonBody,
   transitionBody,
 } from './encounter.schemas';
-import type { EncounterActor, EncounterService } from './encounter.service';
+import type { EncounterService } from './encounter.service';
 import { allowedTransitions, type EncounterStatus } from './encounter.state';
-
-export const USER_IDENTIFIER_SYSTEM = 'https://meridian.health/fhir/sid/user';
-export const CLIENT_IDENTIFIER_SYSTEM = 'https://meridian.health/fhir/sid/client';
-
-/** The caller as the audit trail and the Encounter's statusHistory name them. */
-export function encounterActorOf(request: FastifyRequest): EncounterActor {
-  const principal = request.principal;
-  const base = { ip: request.ip, requestId: request.id };
-  if (!principal) return base;
-  return {
-    ...base,
-    userId: principal.userId,
-    clientId: principal.clientId,
-    roles: principal.roles,
-    reference: {
-      ...(principal.fhirUser ? { reference: principal.fhirUser } : {}),
-      identifier: principal.userId
-        ? { system: USER_IDENTIFIER_SYSTEM, value: principal.userId }
-        : { system: CLIENT_IDENTIFIER_SYSTEM, value: principal.clientId ?? principal.subject },
-    },
-  };
-}
 
 const TAGS = ['encounters'];
 type WithId = { Params: { id: string } };
@@ -46,7 +25,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
     { config: access, schema: { tags: TAGS, summary: 'Plan a visit (status planned)' } },
     async (request, reply) => {
       const input = parseBody(createEncounterBody, request.body);
-      const encounter = await service.create(fhirContextOf(request), encounterActorOf(request), input);
+      const encounter = await service.create(fhirContextOf(request), clinicalActorOf(request), input);
       return reply.code(201).header('location', `/encounters/${encounter.id}`).send(encounter);
     },
   );
@@ -54,14 +33,14 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
   app.get<WithId>(
     '/encounters/:id',
     { config: access, schema: { tags: TAGS, summary: 'The Encounter' } },
-    async (request) => service.read(fhirContextOf(request), encounterActorOf(request), request.params.id),
+    async (request) => service.read(fhirContextOf(request), clinicalActorOf(request), request.params.id),
   );
 
   app.get<WithId>(
     '/encounters/:id/transitions',
     { config: access, schema: { tags: TAGS, summary: 'The current status and the statuses it may move to' } },
     async (request) => {
-      const encounter = await service.read(fhirContextOf(request), encounterActorOf(request), request.params.id);
+      const encounter = await service.read(fhirContextOf(request), clinicalActorOf(request), request.params.id);
       return {
         status: encounter.status,
         allowedTransitions: allowedTransitions(encounter.status),
@@ -71,7 +50,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
   );
 
   const transition = (request: FastifyRequest<WithId>, to: EncounterStatus, reason?: string) =>
-    service.transition(fhirContextOf(request), encounterActorOf(request), request.params.id, to, reason);
+    service.transition(fhirContextOf(request), clinicalActorOf(request), request.params.id, to, reason);
 
   app.post<WithId>(
     '/encounters/:id/transitions',
@@ -104,7 +83,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
       const input = parseBody(participantsBody, request.body);
       return service.setParticipants(
         fhirContextOf(request),
-        encounterActorOf(request),
+        clinicalActorOf(request),
         request.params.id,
         input.attending,
         input.participants,
@@ -117,7 +96,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
     { config: access, schema: { tags: TAGS, summary: 'Move the visit to a location' } },
     async (request) => {
       const { location } = parseBody(locationBody, request.body);
-      return service.setLocation(fhirContextOf(request), encounterActorOf(request), request.params.id, location);
+      return service.setLocation(fhirContextOf(request), clinicalActorOf(request), request.params.id, location);
     },
   );
 
@@ -126,7 +105,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
     { config: access, schema: { tags: TAGS, summary: 'Set the reasons for the visit' } },
     async (request) => {
       const { reason } = parseBody(reasonBody, request.body);
-      return service.setReason(fhirContextOf(request), encounterActorOf(request), request.params.id, reason);
+      return service.setReason(fhirContextOf(request), clinicalActorOf(request), request.params.id, reason);
     },
   );
 
@@ -135,7 +114,7 @@ export function registerEncounterRoutes(app: FastifyInstance, service: Encounter
     { config: access, schema: { tags: TAGS, summary: 'Add a diagnosis (a Condition of the same patient)' } },
     async (request) => {
       const input = parseBody(diagnosisBody, request.body);
-      return service.addDiagnosis(fhirContextOf(request), encounterActorOf(request), request.params.id, input);
+      return service.addDiagnosis(fhirContextOf(request), clinicalActorOf(request), request.params.id, input);
     },
   );
 }

@@ -1,22 +1,16 @@
-import type { Condition, Encounter, Reference } from '@medplum/fhirtypes';
+import type { Condition, Encounter } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
+import type { ClinicalActor } from '../identity';
 import { encounterErrors } from './encounter.errors';
 import { newEncounter, participantsOf, withDiagnosis, withLocation, withTransition } from './encounter.resource';
 import type { CreateEncounterInput } from './encounter.schemas';
 import { allowedTransitions, canTransition, type EncounterStatus, transitionNeedsReason } from './encounter.state';
 
 /** Who asks, as the audit trail and the record itself name them. */
-export interface EncounterActor {
-  userId?: string | undefined;
-  clientId?: string | undefined;
-  roles?: string[] | undefined;
-  /** How the Encounter names them (statusHistory's changed-by). */
-  reference?: Reference | undefined;
-  ip?: string | undefined;
-  requestId?: string | undefined;
-}
+/** The caller, as the audit trail and the Encounter's statusHistory (changed-by) name them. */
+export type EncounterActor = ClinicalActor;
 
 export interface EncounterServiceDeps {
   repository: FhirRepository;

@@ -1,4 +1,10 @@
 export {
+  CLIENT_IDENTIFIER_SYSTEM,
+  type ClinicalActor,
+  clinicalActorOf,
+  USER_IDENTIFIER_SYSTEM,
+} from './identity.actor';
+export {
   CSRF_COOKIE,
   CSRF_HEADER,
   REFRESH_COOKIE,

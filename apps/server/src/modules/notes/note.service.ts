@@ -2,6 +2,7 @@ import type { Composition, Encounter, Reference } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
+import type { ClinicalActor } from '../identity';
 import {
   isSigned,
   type NoteContent,
@@ -16,14 +17,8 @@ import { noteErrors } from './note.errors';
 import { ADDENDUM_TEMPLATE, type NoteTemplate, templateById } from './note.templates';
 
 /** Who writes or signs: `reference` is how the note names them (author, attester). */
-export interface NoteActor {
-  userId?: string | undefined;
-  clientId?: string | undefined;
-  roles?: string[] | undefined;
-  reference?: Reference | undefined;
-  ip?: string | undefined;
-  requestId?: string | undefined;
-}
+/** The caller as author or signer. */
+export type NoteActor = ClinicalActor;
 
 export interface NoteServiceDeps {
   repository: FhirRepository;

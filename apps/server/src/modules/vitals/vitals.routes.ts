@@ -1,31 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { fhirContextOf } from '../../fhir';
+import { clinicalActorOf } from '../identity';
 import { VITAL_SIGNS } from './vitals.catalog';
 import { parseVitalsInput, patientId, recordVitalsBody, trendQuery } from './vitals.schemas';
-import type { VitalsActor, VitalsService } from './vitals.service';
+import type { VitalsService } from './vitals.service';
 
-const USER_SYSTEM = 'https://meridian.health/fhir/sid/user';
-const CLIENT_SYSTEM = 'https://meridian.health/fhir/sid/client';
 /** fhirUser types an Observation may name as performer. */
 const PERFORMER_TYPES = /^(Practitioner|PractitionerRole|Patient|RelatedPerson)\//;
-
-export function vitalsActorOf(request: FastifyRequest): VitalsActor {
-  const principal = request.principal;
-  const base = { ip: request.ip, requestId: request.id };
-  if (!principal) return base;
-  return {
-    ...base,
-    userId: principal.userId,
-    clientId: principal.clientId,
-    roles: principal.roles,
-    reference: {
-      ...(principal.fhirUser && PERFORMER_TYPES.test(principal.fhirUser) ? { reference: principal.fhirUser } : {}),
-      identifier: principal.userId
-        ? { system: USER_SYSTEM, value: principal.userId }
-        : { system: CLIENT_SYSTEM, value: principal.clientId ?? principal.subject },
-    },
-  };
-}
 
 const TAGS = ['vitals'];
 type WithPatient = { Params: { id: string } };
@@ -57,7 +38,12 @@ export function registerVitalsRoutes(app: FastifyInstance, service: VitalsServic
     async (request, reply) => {
       const patient = parseVitalsInput(patientId, request.params.id);
       const input = parseVitalsInput(recordVitalsBody, request.body);
-      const result = await service.record(fhirContextOf(request), vitalsActorOf(request), patient, input);
+      const result = await service.record(
+        fhirContextOf(request),
+        clinicalActorOf(request, PERFORMER_TYPES),
+        patient,
+        input,
+      );
       return reply.code(201).send(result);
     },
   );
@@ -71,7 +57,7 @@ export function registerVitalsRoutes(app: FastifyInstance, service: VitalsServic
     async (request) => {
       const patient = parseVitalsInput(patientId, request.params.id);
       const query = parseVitalsInput(trendQuery, request.query);
-      return service.trend(fhirContextOf(request), vitalsActorOf(request), patient, query);
+      return service.trend(fhirContextOf(request), clinicalActorOf(request, PERFORMER_TYPES), patient, query);
     },
   );
 }

@@ -1,20 +1,14 @@
-import type { Bundle, Encounter, Observation, Reference } from '@medplum/fhirtypes';
+import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
 import type { AuditService } from '../audit';
+import type { ClinicalActor } from '../identity';
 import { BMI, BMI_WINDOW_DAYS, BODY_HEIGHT, BODY_WEIGHT, LOINC, type VitalSign, vitalSignOf } from './vitals.catalog';
 import { vitalsErrors } from './vitals.errors';
 import { type Measured, type MeasurementInput, measure } from './vitals.measure';
 import { bodyMassIndex, canonicalOf, type TrendPoint, trendPoint, vitalObservation } from './vitals.observation';
 
-export interface VitalsActor {
-  userId?: string | undefined;
-  clientId?: string | undefined;
-  roles?: string[] | undefined;
-  /** Observation.performer. */
-  reference?: Reference | undefined;
-  ip?: string | undefined;
-  requestId?: string | undefined;
-}
+/** The caller; `reference` becomes Observation.performer. */
+export type VitalsActor = ClinicalActor;
 
 export interface VitalsServiceDeps {
   repository: FhirRepository;
