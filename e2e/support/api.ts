@@ -13,6 +13,7 @@ export const USERS = {
   clinician: { email: 'clinician@meridian.test', password: PASSWORD, roles: ['physician', 'front_desk'] },
   admin: { email: 'admin@meridian.test', password: PASSWORD, roles: ['tenant_admin'] },
   totp: { email: 'totp@meridian.test', password: PASSWORD, roles: ['nurse'] },
+  nurse: { email: 'nurse@meridian.test', password: PASSWORD, roles: ['nurse'] },
 } satisfies Record<string, TestUser>;
 
 async function call<T>(url: string, init: RequestInit & { json?: unknown }): Promise<T> {
