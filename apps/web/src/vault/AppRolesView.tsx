@@ -1,12 +1,11 @@
-import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { TableSkeleton } from '../shared/TableSkeleton';
-import { AuthMountPicker, NoAuthMount, policyList, useAuthMountOf } from './AuthMountPicker';
+import { AuthMountItemsPanel } from './AuthMountItemsPanel';
+import { policyList } from './AuthMountPicker';
 import { ConfirmButton } from './ConfirmButton';
 import { notifyDone } from './notify';
 import { PolicyPicker } from './PolicyPicker';
@@ -18,54 +17,19 @@ const TTL = /^(\d+[smhd]?)?$/;
 
 /** AppRoles: roles with policies, their role ID, secret IDs generated and shown once, deleting. */
 export function AppRolesView() {
-  const { client } = useVault();
-  const { mounts, paths, chosen } = useAuthMountOf('approle');
-  const roles = useVaultQuery(['approle', chosen, 'roles'], () => client.list(`auth/${chosen}/role`), !!chosen);
-  if (mounts.isPending) return <TableSkeleton label="Loading auth methods" />;
-  if (mounts.isError) return <ErrorAlert title="Auth methods could not be listed" error={mounts.error} />;
   return (
-    <Paper withBorder radius="md" p="md">
-      <Group justify="space-between" mb="sm" align="flex-end">
-        <Title order={2} size="h4">
-          AppRoles{' '}
-          {chosen && (
-            <Badge variant="light" tt="none">
-              {chosen}/
-            </Badge>
-          )}
-        </Title>
-        <Group align="flex-end">
-          {chosen && <AuthMountPicker view="approles" paths={paths} chosen={chosen} />}
-          {chosen && <CreateRoleButton mount={chosen} />}
-        </Group>
-      </Group>
-      {!chosen ? (
-        <NoAuthMount type="approle" />
-      ) : roles.isPending ? (
-        <TableSkeleton label="Loading roles" />
-      ) : roles.isError ? (
-        <ErrorAlert title="Roles could not be listed" error={roles.error} onRetry={() => roles.refetch()} />
-      ) : roles.data.length === 0 ? (
-        <EmptyState title="No roles yet">
-          A role lets an application or script sign in with a role ID and a secret ID.
-        </EmptyState>
-      ) : (
-        <Table aria-label="AppRoles" highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Role</Table.Th>
-              <Table.Th scope="col">Policies</Table.Th>
-              <Table.Th scope="col">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {roles.data.map((role) => (
-              <RoleRow key={role} mount={chosen} name={role} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Paper>
+    <AuthMountItemsPanel
+      type="approle"
+      itemsPath="role"
+      view="approles"
+      title="AppRoles"
+      column="Role"
+      plural="roles"
+      emptyTitle="No roles yet"
+      emptyText="A role lets an application or script sign in with a role ID and a secret ID."
+      create={(mount) => <CreateRoleButton mount={mount} />}
+      row={(mount, name) => <RoleRow key={name} mount={mount} name={name} />}
+    />
   );
 }
 

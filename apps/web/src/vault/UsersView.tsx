@@ -1,12 +1,11 @@
-import { Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, PasswordInput, Stack, Table, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { TableSkeleton } from '../shared/TableSkeleton';
-import { AuthMountPicker, NoAuthMount, policyList, useAuthMountOf } from './AuthMountPicker';
+import { AuthMountItemsPanel } from './AuthMountItemsPanel';
+import { policyList } from './AuthMountPicker';
 import { ConfirmButton } from './ConfirmButton';
 import { FormModalButton } from './FormModalButton';
 import { notifyDone } from './notify';
@@ -16,54 +15,19 @@ import { useVaultQuery } from './vault-queries';
 
 /** Users of a userpass auth method: create, set a password, choose policies, delete. */
 export function UsersView() {
-  const { client } = useVault();
-  const { mounts, paths, chosen } = useAuthMountOf('userpass');
-  const users = useVaultQuery(['userpass', chosen, 'users'], () => client.list(`auth/${chosen}/users`), !!chosen);
-  if (mounts.isPending) return <TableSkeleton label="Loading auth methods" />;
-  if (mounts.isError) return <ErrorAlert title="Auth methods could not be listed" error={mounts.error} />;
   return (
-    <Paper withBorder radius="md" p="md">
-      <Group justify="space-between" mb="sm" align="flex-end">
-        <Title order={2} size="h4">
-          Users{' '}
-          {chosen && (
-            <Badge variant="light" tt="none">
-              {chosen}/
-            </Badge>
-          )}
-        </Title>
-        <Group align="flex-end">
-          {chosen && <AuthMountPicker view="users" paths={paths} chosen={chosen} />}
-          {chosen && <CreateUserButton mount={chosen} />}
-        </Group>
-      </Group>
-      {!chosen ? (
-        <NoAuthMount type="userpass" />
-      ) : users.isPending ? (
-        <TableSkeleton label="Loading users" />
-      ) : users.isError ? (
-        <ErrorAlert title="Users could not be listed" error={users.error} onRetry={() => users.refetch()} />
-      ) : users.data.length === 0 ? (
-        <EmptyState title="No users yet">
-          Create a user to let a person sign in to the vault with a password.
-        </EmptyState>
-      ) : (
-        <Table aria-label="Users" highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Username</Table.Th>
-              <Table.Th scope="col">Policies</Table.Th>
-              <Table.Th scope="col">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.data.map((user) => (
-              <UserRow key={user} mount={chosen} name={user} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Paper>
+    <AuthMountItemsPanel
+      type="userpass"
+      itemsPath="users"
+      view="users"
+      title="Users"
+      column="Username"
+      plural="users"
+      emptyTitle="No users yet"
+      emptyText="Create a user to let a person sign in to the vault with a password."
+      create={(mount) => <CreateUserButton mount={mount} />}
+      row={(mount, name) => <UserRow key={name} mount={mount} name={name} />}
+    />
   );
 }
 

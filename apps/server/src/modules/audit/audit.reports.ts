@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditErrors } from './audit.errors';
-import { auditBundle, auditCsv } from './audit.fhir';
-import { parseFilter } from './audit.routes';
+import { parseFilter, sendAuditRecords } from './audit.routes';
 import type { AuditService } from './audit.service';
 import type { AuditFilter } from './audit.store';
 
@@ -79,13 +78,7 @@ export function registerAuditReports(app: FastifyInstance, audit: AuditService):
       const { action: _action, outcome: _outcome, ...rest } = query;
       const filter = { ...parseFilter(rest), ...definition.filter(query) };
       const records = await audit.search(request.tenantId, filter);
-      if (query._format === 'csv' || (request.headers.accept ?? '').includes('text/csv')) {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="audit-${report}.csv"`)
-          .send(auditCsv(records));
-      }
-      return reply.type('application/fhir+json; charset=utf-8').send(auditBundle(records));
+      return sendAuditRecords(request, reply, records, `audit-${report}`);
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuditOutcome } from './audit.chain';
+import type { AuditOutcome, AuditRecord } from './audit.chain';
 import { auditErrors } from './audit.errors';
 import { auditBundle, auditCsv } from './audit.fhir';
 import { callerOf, chainStagedOf, patientFromReference, patientOfResource } from './audit.http';
@@ -171,6 +171,18 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Audit records as asked: CSV (`_format=csv` or an Accept of text/csv) as a download, else a Bundle of AuditEvent. */
+export function sendAuditRecords(request: FastifyRequest, reply: FastifyReply, records: AuditRecord[], name: string) {
+  const query = request.query as Record<string, string | undefined>;
+  if (query._format === 'csv' || (request.headers.accept ?? '').includes('text/csv')) {
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}.csv"`)
+      .send(auditCsv(records));
+  }
+  return reply.type('application/fhir+json; charset=utf-8').send(auditBundle(records));
+}
+
 export function parseFilter(query: Record<string, string | undefined>): AuditFilter {
   const filter: AuditFilter = { limit: 100, offset: 0 };
   if (query.patient) filter.patientId = query.patient.replace(/^Patient\//, '');
@@ -233,14 +245,7 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditService): 
     async (request: FastifyRequest, reply: FastifyReply) => {
       const query = request.query as Record<string, string | undefined>;
       const records = await audit.search(request.tenantId, parseFilter(query));
-      const wantsCsv = query._format === 'csv' || (request.headers.accept ?? '').includes('text/csv');
-      if (wantsCsv) {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="audit-events.csv"')
-          .send(auditCsv(records));
-      }
-      return reply.type('application/fhir+json; charset=utf-8').send(auditBundle(records));
+      return sendAuditRecords(request, reply, records, 'audit-events');
     },
   );
 }
