@@ -14,6 +14,13 @@ const ROUTE_RULES: Record<string, readonly string[] | 'any-principal'> = {
   'audit-read': ['tenant_admin', 'super_admin'],
   // Emergency access to a patient's record: for those who treat patients.
   'break-the-glass': ['physician', 'nurse', 'pharmacist'],
+  // Module APIs over tables that are not FHIR resources (FHIR resources they touch still go through the FHIR policy).
+  /** Those who treat patients: results inbox, clinical alerts. */
+  clinical: ['physician', 'nurse', 'pharmacist', 'super_admin'],
+  /** The front desk's work: waitlists, bed board moves, check-in. */
+  'front-desk': ['front_desk', 'nurse', 'physician', 'tenant_admin', 'super_admin'],
+  /** The billing desk: ledger, payments, claims. */
+  billing: ['billing', 'tenant_admin', 'super_admin'],
 };
 
 /** Rules that routes may declare; a route with any other rule (or none) is refused. */
