@@ -250,6 +250,83 @@ export const SETTINGS = {
     z.string().min(1).default('your organization'),
     'Name shown on the sign-in button of the external provider.',
   ),
+  smtpUrl: setting(
+    'SMTP_URL',
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    'SMTP server for notification emails (smtp://user:pass@host:587, smtps://…). Unset: emails are written as .eml files to DATA_DIR/mailbox.',
+    true,
+  ),
+  mailFrom: setting(
+    'MAIL_FROM',
+    z.string().min(3).default('Meridian <no-reply@meridian.local>'),
+    'Sender of notification emails.',
+  ),
+  smsProviderUrl: setting(
+    'SMS_PROVIDER_URL',
+    z.url().optional(),
+    'HTTP endpoint of the SMS provider; Meridian POSTs {to, from, body} as JSON. Unset: text messages are written to DATA_DIR/sms-outbox.',
+    true,
+  ),
+  smsProviderToken: setting(
+    'SMS_PROVIDER_TOKEN',
+    z.string().min(1).optional(),
+    'Bearer token sent to the SMS provider.',
+    true,
+  ),
+  smsFrom: setting('SMS_FROM', z.string().min(1).optional(), 'Sender name or number of text messages.'),
+  notifyReminderHours: setting(
+    'NOTIFY_REMINDER_HOURS',
+    z
+      .string()
+      .default('24')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map(Number),
+      )
+      .pipe(z.array(z.number().positive().max(24 * 60))),
+    'Hours before an appointment at which reminders are sent, comma-separated (e.g. 24,2).',
+  ),
+  notifyTimeZone: setting(
+    'NOTIFY_TIME_ZONE',
+    z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Madrid'),
+    'Time zone appointment times are written in when the schedule names none.',
+  ),
+  notifyMaxAttempts: setting(
+    'NOTIFY_MAX_ATTEMPTS',
+    z.coerce.number().int().min(1).max(50).default(8),
+    'Attempts to send an email or text message before it is marked failed.',
+  ),
+  notifyRetryBaseSeconds: setting(
+    'NOTIFY_RETRY_BASE_SECONDS',
+    z.coerce.number().int().min(1).default(30),
+    'Delay before the first retry of a failed notification or webhook; each further retry doubles it, up to an hour.',
+  ),
+  notifyWorkerIntervalMs: setting(
+    'NOTIFY_WORKER_INTERVAL_MS',
+    z.coerce.number().int().min(0).default(5000),
+    'How often due notifications, webhook deliveries and FHIR Subscription notifications are sent (0: not by this process).',
+  ),
+  webhookTimeoutMs: setting(
+    'WEBHOOK_TIMEOUT_MS',
+    z.coerce.number().int().min(100).max(60_000).default(10_000),
+    'How long a webhook or FHIR rest-hook endpoint has to answer before the attempt counts as failed.',
+  ),
 } as const;
 
 type Settings = typeof SETTINGS;
