@@ -8,6 +8,7 @@ import { registerAccessModule } from './modules/access';
 import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerEncountersModule } from './modules/encounters';
+import { type EventsModule, registerEventsModule } from './modules/events';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
@@ -42,6 +43,8 @@ export interface AppDeps {
 export interface MeridianApp {
   app: FastifyInstance;
   fhir: FhirServices;
+  /** Domain events: publish to the outbox, subscribe durably. */
+  events: EventsModule;
   tenants: TenantStore;
   /** Secret the local CLI presents to /admin/local routes (written to DATA_DIR/server.json by main). */
   localAdminToken: string;
@@ -142,6 +145,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerHealthRoutes(app, { db: deps.db, metrics });
+  // Before the modules that publish domain events: each receives it as its `events` publisher.
+  const events = registerEventsModule(app, {
+    db: deps.db,
+    now: deps.now,
+    dispatch: config.eventsDispatch,
+    pollMs: config.eventsPollMs,
+    maxAttempts: config.eventsMaxAttempts,
+    retryBaseMs: config.eventsRetryBaseMs,
+    databaseUrl: config.databaseUrl,
+    natsUrl: config.natsUrl,
+  });
   const fhir = createFhirServices({
     db: deps.db,
     exportDir: config.exportDir ?? join(config.dataDir, 'exports'),
@@ -151,6 +165,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
   // Every FHIR write stages its audit record inside its own transaction.
   auditFhirWrites(fhir.repository, audit);
+  // patient.registered and encounter.finished, in the write's own transaction.
+  events.watch(fhir.repository);
   // Consent and care-team changes reach the access layer's shared facts at once.
   access.watch(fhir.repository);
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
@@ -179,5 +195,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     },
   );
 
-  return { app, fhir, tenants, localAdminToken };
+  return { app, fhir, events, tenants, localAdminToken };
 }

@@ -214,6 +214,35 @@ export const SETTINGS = {
     bool.default(false),
     'Let the CORS origins send cookies; apps using bearer tokens do not need it.',
   ),
+  natsUrl: setting(
+    'NATS_URL',
+    z
+      .string()
+      .regex(/^(nats|tls):\/\//, 'must be a nats:// or tls:// URL')
+      .optional(),
+    'NATS server with JetStream; each domain event is also published to the MERIDIAN_EVENTS stream. Unset: off.',
+    true,
+  ),
+  eventsDispatch: setting(
+    'EVENTS_DISPATCH',
+    bool.default(true),
+    'Deliver domain events from the outbox to their subscribers in this process (false: only write them).',
+  ),
+  eventsPollMs: setting(
+    'EVENTS_POLL_MS',
+    z.coerce.number().int().min(10).default(500),
+    'How often the event dispatcher looks for undelivered events besides being woken by commits.',
+  ),
+  eventsMaxAttempts: setting(
+    'EVENTS_MAX_ATTEMPTS',
+    z.coerce.number().int().min(1).default(8),
+    'Deliveries of an event to a subscriber before it becomes a dead letter.',
+  ),
+  eventsRetryBaseMs: setting(
+    'EVENTS_RETRY_BASE_MS',
+    z.coerce.number().int().min(1).default(1000),
+    'First retry delay of a failed delivery; each further attempt doubles it, up to 5 minutes.',
+  ),
   smartLaunchTtlSeconds: setting(
     'SMART_LAUNCH_TTL_SECONDS',
     z.coerce.number().int().min(30).max(3600).default(300),

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../platform/db';
+import type { Subscriber } from './events.bus';
+import {
+  advancePosition,
+  claimLease,
+  type PendingEvent,
+  pendingEvents,
+  readProgress,
+  recordDelivery,
+  releaseLease,
+} from './events.store';
+
+export interface DispatcherOptions {
+  db: Database;
+  subscribers: Map<string, Subscriber>;
+  now?: (() => Date) | undefined;
+  /** How often every known tenant is checked for work (besides the nudges after publishing). */
+  pollMs?: number;
+  /** How long a process holds a tenant's deliveries to one subscriber before another may take over. */
+  leaseMs?: number;
+  /** Attempts before an event becomes a dead letter for a subscriber. */
+  maxAttempts?: number;
+  /** First retry delay; each further attempt doubles it, up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  batchSize?: number;
+  /** Aggregates delivered to at the same time (one event at a time each, in order). */
+  concurrency?: number;
+  /** Tenants that have published events (asked at start and every so often). */
+  listTenants: () => Promise<string[]>;
+  log?: { warn: (object: object, message: string) => void };
+}
+
+/**
+ * Delivers the outbox to the durable subscribers: at least once, in order per aggregate, with retries and
+ * back-off, then a dead letter. A process leases a tenant's deliveries to one subscriber (a short update,
+ * no transaction held while a handler runs, so it works on PGlite's single connection too); leases
+ * expire, so a crashed process's work is taken over.
+ */
+export class EventDispatcher {
+  readonly owner = `${process.pid}-${randomUUID()}`;
+  private readonly tenants = new Set<string>();
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+  private stopped = false;
+  private lastTenantRefresh = 0;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    const poll = this.options.pollMs ?? 500;
+    this.timer = setInterval(() => this.kick(), poll);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** A tenant published: look at it soon (on PGlite the look queues behind the publishing transaction). */
+  nudge(tenantId: string): void {
+    this.tenants.add(tenantId);
+    if (this.started) setImmediate(() => this.kick());
+  }
+
+  /** Runs one pass now, after any running one, and waits for it (tests, benches). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    await this.launch();
+  }
+
+  private kick(): void {
+    if (this.stopped || !this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.launch().catch(() => {});
+  }
+
+  /** One pass at a time in this process: two would hold the same lease. */
+  private launch(): Promise<void> {
+    const run = this.pass();
+    this.running = run
+      .catch((error: Error) => this.options.log?.warn({ err: { message: error.message } }, 'event dispatch failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+    return run;
+  }
+
+  private async pass(): Promise<void> {
+    if (Date.now() - this.lastTenantRefresh > 10_000) {
+      this.lastTenantRefresh = Date.now();
+      for (const tenant of await this.options.listTenants()) this.tenants.add(tenant);
+    }
+    for (const tenantId of this.tenants) await this.runTenant(tenantId);
+  }
+
+  private async runTenant(tenantId: string): Promise<void> {
+    const { db } = this.options;
+    const progress = await db.withTenant(tenantId, (q) => readProgress(q, tenantId));
+    const now = this.now();
+    for (const subscriber of this.options.subscribers.values()) {
+      const state = progress.subscriptions.find((s) => s.subscriber === subscriber.name);
+      const work =
+        !state || state.position < progress.head || (state.nextRetryAt !== null && new Date(state.nextRetryAt) <= now);
+      if (!work) continue;
+      if (
+        state?.leaseOwner &&
+        state.leaseOwner !== this.owner &&
+        state.leaseUntil &&
+        new Date(state.leaseUntil) > now
+      ) {
+        continue;
+      }
+      await this.deliverTo(tenantId, subscriber);
+    }
+  }
+
+  private async deliverTo(tenantId: string, subscriber: Subscriber): Promise<void> {
+    const { db } = this.options;
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    const batchSize = this.options.batchSize ?? 200;
+    const claim = () => {
+      const now = this.now();
+      return db.withTenant(tenantId, (q) =>
+        claimLease(
+          q,
+          tenantId,
+          subscriber.name,
+          this.owner,
+          now.toISOString(),
+          new Date(now.getTime() + leaseMs).toISOString(),
+        ),
+      );
+    };
+    let position: number | undefined = await claim();
+    if (position === undefined) return;
+    try {
+      for (;;) {
+        const start: number = position;
+        const events = await db.withTenant(tenantId, (q) =>
+          pendingEvents(q, tenantId, subscriber.name, subscriber.types, start, batchSize),
+        );
+        if (events.length > 0) await this.deliverBatch(tenantId, subscriber, events);
+        // Also past events of other types, so the next look starts after them.
+        position = await db.withTenant(tenantId, (q) =>
+          advancePosition(q, tenantId, subscriber.name, subscriber.types, start),
+        );
+        if (events.length < batchSize || this.stopped) break;
+        if ((await claim()) === undefined) return;
+      }
+    } finally {
+      await db.withTenant(tenantId, (q) => releaseLease(q, tenantId, subscriber.name, this.owner));
+    }
+  }
+
+  /** Each aggregate's events one after the other, in sequence order; different aggregates side by side. */
+  private async deliverBatch(tenantId: string, subscriber: Subscriber, events: PendingEvent[]): Promise<void> {
+    const groups = new Map<string, PendingEvent[]>();
+    for (const event of events) {
+      const key = `${event.aggregate.type}/${event.aggregate.id}`;
+      const group = groups.get(key);
+      if (group) group.push(event);
+      else groups.set(key, [event]);
+    }
+    const queue = [...groups.values()];
+    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
+      for (let group = queue.shift(); group; group = queue.shift())
+        await this.deliverAggregate(tenantId, subscriber, group);
+    });
+    await Promise.all(workers);
+  }
+
+  private async deliverAggregate(tenantId: string, subscriber: Subscriber, events: PendingEvent[]): Promise<void> {
+    const { db } = this.options;
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    const base = this.options.retryBaseMs ?? 1000;
+    const max = this.options.retryMaxMs ?? 5 * 60_000;
+    for (const event of events) {
+      if (this.stopped) return;
+      // Waiting for its retry: later events of the aggregate wait behind it.
+      if (event.nextAttemptAt && new Date(event.nextAttemptAt) > this.now()) return;
+      const { attempts: _attempts, nextAttemptAt: _next, ...stored } = event;
+      try {
+        await subscriber.handler(stored, tenantId);
+      } catch (error) {
+        const attempts = event.attempts + 1;
+        const lastError = String((error as Error)?.message ?? error).slice(0, 1000);
+        const now = this.now();
+        if (attempts >= maxAttempts) {
+          // A dead letter: the aggregate's later events go on (an admin may replay this one).
+          await db.withTenant(tenantId, (q) =>
+            recordDelivery(
+              q,
+              tenantId,
+              subscriber.name,
+              event.seq,
+              randomUUID(),
+              { status: 'dead', attempts, lastError },
+              now.toISOString(),
+            ),
+          );
+          this.options.log?.warn(
+            { subscriber: subscriber.name, event: event.id, type: event.type, attempts },
+            'event dead-lettered',
+          );
+          continue;
+        }
+        const delay = Math.min(max, base * 2 ** (attempts - 1));
+        await db.withTenant(tenantId, (q) =>
+          recordDelivery(
+            q,
+            tenantId,
+            subscriber.name,
+            event.seq,
+            randomUUID(),
+            { status: 'retry', attempts, lastError, nextAttemptAt: new Date(now.getTime() + delay).toISOString() },
+            now.toISOString(),
+          ),
+        );
+        return;
+      }
+      await db.withTenant(tenantId, (q) =>
+        recordDelivery(
+          q,
+          tenantId,
+          subscriber.name,
+          event.seq,
+          randomUUID(),
+          { status: 'done', attempts: event.attempts + 1 },
+          this.now().toISOString(),
+        ),
+      );
+    }
+  }
+}

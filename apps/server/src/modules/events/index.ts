@@ -1,0 +1,3 @@
+export { EVENT_TYPE_PATTERN, EVENT_TYPES, type EventType } from './events.catalog';
+export { type EventsModule, type EventsModuleOptions, registerEventsModule } from './events.module';
+export type { DomainEvent, EventBus, EventHandler, EventPublisher, StoredEvent } from './events.types';
