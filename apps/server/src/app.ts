@@ -7,6 +7,7 @@ import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRou
 import { registerAccessModule } from './modules/access';
 import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
+import { registerBillingModule } from './modules/billing';
 import { registerEncountersModule } from './modules/encounters';
 import { type EventsModule, registerEventsModule } from './modules/events';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
@@ -174,6 +175,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
+  registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
 
