@@ -5,6 +5,7 @@ import { OutboxEventBus } from './events.bus';
 import { EventDispatcher } from './events.dispatcher';
 import { publishFhirEvents } from './events.fhir';
 import { type Listener, listenForEvents } from './events.listen';
+import { NatsEventSink } from './events.nats';
 import { registerEventsRoutes } from './events.routes';
 import type { DomainEvent, EventBus, EventHandler } from './events.types';
 
@@ -64,6 +65,9 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   const now = options.now ?? (() => new Date());
   registerEventsRoutes(app, { db: options.db, now, nudge: (tenantId) => dispatcher.nudge(tenantId) });
 
+  const nats = options.natsUrl ? new NatsEventSink(options.natsUrl) : undefined;
+  if (nats) bus.subscribe('nats', ['*'], (event, tenantId) => nats.handle(event, tenantId));
+
   let listener: Listener | undefined;
   if (options.dispatch !== false) {
     app.addHook('onReady', async () => {
@@ -81,6 +85,7 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   app.addHook('onClose', async () => {
     await listener?.close();
     await dispatcher.stop();
+    await nats?.close();
   });
 
   return {

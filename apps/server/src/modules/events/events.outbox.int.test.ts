@@ -175,7 +175,7 @@ describe('events from FHIR writes and the admin API', () => {
     });
     expect(finished.statusCode).toBe(200);
     // A further update of a finished visit is not a second finish.
-    await fhir.put(`Encounter/${encounter.id}`, { ...finished.json(), priority: { text: 'routine' } });
+    await fhir.put(`Encounter/${encounter.id}`, { ...(finished.json() as object), priority: { text: 'routine' } });
 
     const registered = await admin.request('GET', `/events?type=patient.registered&aggregate=Patient/${patient.id}`);
     expect(registered.statusCode).toBe(200);
