@@ -14,6 +14,7 @@ import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
 import { registerSmartModule } from './modules/smart';
+import { registerTerminologyModule } from './modules/terminology';
 import { registerVitalsModule } from './modules/vitals';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
@@ -175,6 +176,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
+  await registerTerminologyModule(app, { db: deps.db, fhir, localAdminToken: () => localAdminToken });
   registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
