@@ -1,0 +1,278 @@
+import type { AllergyIntolerance, AllergyIntoleranceReaction, Bundle } from '@medplum/fhirtypes';
+import type { FhirContext } from '../../fhir';
+import type { ClinicalActor } from '../identity';
+import type { AllergyStatusInput, CreateAllergyInput, NoKnownAllergyInput } from './allergies.schemas';
+import { concept, NO_KNOWN_ALLERGY, type NoKnownScope, noKnownScopeOf, SYSTEMS } from './clinical-lists.codes';
+import { clinicalListErrors } from './clinical-lists.errors';
+import { actorReference, type ClinicalRecords, statusNote, violationError } from './clinical-lists.records';
+import { allergyClinicalStatus, allergyVerificationStatus, allergyViolation } from './clinical-lists.rules';
+
+const RECORDER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson)\//;
+const SUBSTANCE_SYSTEMS = [SYSTEMS.rxnorm, SYSTEMS.snomed, SYSTEMS.unii];
+const SEARCH_BASE = 'urn:meridian:clinical-lists';
+
+const clinical = (code: string) => concept({ system: SYSTEMS.allergyClinical, code });
+const verification = (code: string) => concept({ system: SYSTEMS.allergyVerification, code });
+
+/** In force: active and neither refuted nor entered in error. */
+function inForce(allergy: AllergyIntolerance): boolean {
+  const verified = allergyVerificationStatus(allergy);
+  return allergyClinicalStatus(allergy) === 'active' && verified !== 'refuted' && verified !== 'entered-in-error';
+}
+
+/**
+ * Does a "no known allergy" of `scope` contradict a real allergy of these categories? "No known allergy"
+ * speaks for every category; a scoped one (NKDA) for its own, and for allergies whose category is unknown.
+ */
+function contradicts(scope: NoKnownScope, categories: readonly string[] | undefined): boolean {
+  return scope === 'all' || !categories?.length || categories.includes(scope);
+}
+
+/**
+ * Allergies and intolerances, and "no known allergy" recorded as the SNOMED CT situation it is (US Core's
+ * way), which cannot stand beside an allergy in force of the same scope.
+ */
+export class AllergiesService {
+  constructor(private readonly records: ClinicalRecords) {}
+
+  list(
+    ctx: FhirContext,
+    actor: ClinicalActor,
+    patientId: string,
+    query: { status?: string[]; verificationStatus?: string[]; category?: string[]; type?: string },
+  ) {
+    const params: [string, string][] = [];
+    if (query.status) params.push(['clinical-status', query.status.join(',')]);
+    if (query.verificationStatus) params.push(['verification-status', query.verificationStatus.join(',')]);
+    if (query.category) params.push(['category', query.category.join(',')]);
+    if (query.type) params.push(['type', query.type]);
+    return this.records.list<AllergyIntolerance>(ctx, actor, patientId, 'AllergyIntolerance', params).then((found) => ({
+      ...found,
+      items: query.verificationStatus?.includes('entered-in-error')
+        ? found.items
+        : found.items.filter((a) => allergyVerificationStatus(a) !== 'entered-in-error'),
+    }));
+  }
+
+  read(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string) {
+    return this.records.read<AllergyIntolerance>(ctx, actor, patientId, 'AllergyIntolerance', id, 'allergy');
+  }
+
+  async create(ctx: FhirContext, actor: ClinicalActor, patientId: string, input: CreateAllergyInput) {
+    const code = await this.records.coded(input.substance, 'substance', SUBSTANCE_SYSTEMS);
+    if (noKnownScopeOf(code)) {
+      throw clinicalListErrors.invalidRequest(
+        'substance: record "no known allergy" with POST /patients/{id}/allergies/no-known',
+        'substance',
+      );
+    }
+    const reaction: AllergyIntoleranceReaction[] = [];
+    for (const [index, given] of input.reactions.entries()) {
+      const path = `reactions.${index}`;
+      const manifestation = [];
+      for (const [m, item] of given.manifestations.entries()) {
+        manifestation.push(await this.records.coded(item, `${path}.manifestations.${m}`, [SYSTEMS.snomed]));
+      }
+      reaction.push({
+        ...(given.substance
+          ? { substance: await this.records.coded(given.substance, `${path}.substance`, SUBSTANCE_SYSTEMS) }
+          : {}),
+        manifestation,
+        ...(given.description ? { description: given.description } : {}),
+        ...(given.onset ? { onset: given.onset } : {}),
+        ...(given.severity ? { severity: given.severity } : {}),
+      });
+    }
+    const now = this.records.now();
+    const recorder = actorReference(actor, RECORDER);
+    const allergy: AllergyIntolerance = {
+      resourceType: 'AllergyIntolerance',
+      clinicalStatus: clinical(input.clinicalStatus),
+      verificationStatus: verification(input.verificationStatus),
+      ...(input.type ? { type: input.type } : {}),
+      ...(input.category?.length ? { category: [...new Set(input.category)] } : {}),
+      ...(input.criticality ? { criticality: input.criticality } : {}),
+      code,
+      patient: { reference: `Patient/${patientId}` },
+      ...(input.encounter ? { encounter: { reference: input.encounter } } : {}),
+      ...(input.onset ? { onsetDateTime: input.onset } : {}),
+      recordedDate: now,
+      ...(recorder ? { recorder } : {}),
+      ...(reaction.length ? { reaction } : {}),
+      ...(input.note ? { note: [statusNote(actor, now, input.note)] } : {}),
+    };
+    return this.write(ctx, actor, patientId, input.encounter, allergy, input.replaceNoKnownAllergies);
+  }
+
+  /** "No known allergy" (or NKDA, food, environment): refused while an allergy of that scope is in force. */
+  async noKnown(ctx: FhirContext, actor: ClinicalActor, patientId: string, input: NoKnownAllergyInput) {
+    const now = this.records.now();
+    const recorder = actorReference(actor, RECORDER);
+    const allergy: AllergyIntolerance = {
+      resourceType: 'AllergyIntolerance',
+      clinicalStatus: clinical('active'),
+      verificationStatus: verification('confirmed'),
+      ...(input.scope !== 'all' ? { category: [input.scope] } : {}),
+      code: concept(NO_KNOWN_ALLERGY[input.scope], NO_KNOWN_ALLERGY[input.scope].display),
+      patient: { reference: `Patient/${patientId}` },
+      ...(input.encounter ? { encounter: { reference: input.encounter } } : {}),
+      recordedDate: now,
+      ...(recorder ? { recorder } : {}),
+      ...(input.note ? { note: [statusNote(actor, now, input.note)] } : {}),
+    };
+    return this.write(ctx, actor, patientId, input.encounter, allergy, false);
+  }
+
+  setStatus(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, input: AllergyStatusInput) {
+    return this.records.change<AllergyIntolerance>(
+      ctx,
+      patientId,
+      'AllergyIntolerance',
+      id,
+      'allergy',
+      async (current, inTx) => {
+        if (allergyVerificationStatus(current) === 'entered-in-error') {
+          throw clinicalListErrors.ruleBroken(
+            'verificationStatus',
+            'the allergy was entered in error and can no longer change',
+          );
+        }
+        const changes: string[] = [];
+        const next: AllergyIntolerance = { ...current };
+        const from = allergyClinicalStatus(current);
+        if (input.clinicalStatus && input.clinicalStatus !== from) {
+          next.clinicalStatus = clinical(input.clinicalStatus);
+          changes.push(`clinical status ${from ?? 'none'} → ${input.clinicalStatus}`);
+        }
+        const verified = allergyVerificationStatus(current);
+        if (input.verificationStatus && input.verificationStatus !== verified) {
+          next.verificationStatus = verification(input.verificationStatus);
+          changes.push(`verification ${verified ?? 'none'} → ${input.verificationStatus}`);
+        }
+        if (!changes.length && !input.note) return current;
+        const now = this.records.now();
+        next.note = [
+          ...(current.note ?? []),
+          statusNote(actor, now, `${changes.join('; ') || 'Note'}${input.note ? `: ${input.note}` : ''}`),
+        ];
+        const violation = allergyViolation(current, next);
+        if (violation) throw violationError(violation);
+        // Back in force: the same rule as a new record against "no known allergy".
+        if (inForce(next) && !inForce(current)) {
+          await this.checkNoKnown(inTx, actor, patientId, next, input.replaceNoKnownAllergies);
+        }
+        return next;
+      },
+    );
+  }
+
+  enteredInError(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, reason: string) {
+    return this.records.change<AllergyIntolerance>(ctx, patientId, 'AllergyIntolerance', id, 'allergy', (current) => {
+      if (allergyVerificationStatus(current) === 'entered-in-error') return current;
+      // FHIR has an allergy entered in error carry no clinical status (ait-2).
+      const { clinicalStatus: _old, ...rest } = current;
+      return {
+        ...rest,
+        verificationStatus: verification('entered-in-error'),
+        note: [...(current.note ?? []), statusNote(actor, this.records.now(), `Entered in error: ${reason}`)],
+      };
+    });
+  }
+
+  private async write(
+    ctx: FhirContext,
+    actor: ClinicalActor,
+    patientId: string,
+    encounter: string | undefined,
+    allergy: AllergyIntolerance,
+    replaceNoKnown: boolean,
+  ): Promise<AllergyIntolerance> {
+    const violation = allergyViolation(undefined, allergy);
+    if (violation) throw violationError(violation);
+    const { repository } = this.records;
+    return repository.inTransaction(ctx, async (tx) => {
+      const inTx = { ...ctx, tx };
+      const patient = await this.records.patient(inTx, patientId);
+      await this.records.encounter(inTx, patient, encounter);
+      if (inForce(allergy)) await this.checkNoKnown(inTx, actor, patientId, allergy, replaceNoKnown);
+      return (await repository.create(inTx, allergy)) as AllergyIntolerance;
+    });
+  }
+
+  /**
+   * An allergy in force and "no known allergy" of the same scope contradict each other: refused, or for
+   * a real allergy with `replace`, the "no known allergy" records are made inactive in the same change.
+   */
+  private async checkNoKnown(
+    ctx: FhirContext,
+    actor: ClinicalActor,
+    patientId: string,
+    allergy: AllergyIntolerance,
+    replace: boolean,
+  ): Promise<void> {
+    const others = (await this.inForce(ctx, patientId)).filter((other) => other.id !== allergy.id);
+    const scope = noKnownScopeOf(allergy.code);
+    if (scope) {
+      const same = others.filter((other) => noKnownScopeOf(other.code) === scope);
+      if (same.length) {
+        throw clinicalListErrors.noKnownAllergyConflict(
+          `"${NO_KNOWN_ALLERGY[scope].display}" is already recorded`,
+          same.map((other) => `AllergyIntolerance/${other.id}`),
+        );
+      }
+      const real = others.filter((other) => !noKnownScopeOf(other.code) && contradicts(scope, other.category));
+      if (real.length) {
+        throw clinicalListErrors.noKnownAllergyConflict(
+          `"${NO_KNOWN_ALLERGY[scope].display}" contradicts ${real.length} allergy record(s) in force; make them inactive, resolved or refuted first`,
+          real.map((other) => `AllergyIntolerance/${other.id}`),
+        );
+      }
+      return;
+    }
+    const denials = others.filter((other) => {
+      const otherScope = noKnownScopeOf(other.code);
+      return otherScope !== undefined && contradicts(otherScope, allergy.category);
+    });
+    if (!denials.length) return;
+    if (!replace) {
+      throw clinicalListErrors.noKnownAllergyConflict(
+        'The patient is recorded as having no known allergy of this kind; retire that record first, or send replaceNoKnownAllergies: true',
+        denials.map((other) => `AllergyIntolerance/${other.id}`),
+      );
+    }
+    const now = this.records.now();
+    for (const denial of denials) {
+      await this.records.repository.update(
+        ctx,
+        'AllergyIntolerance',
+        denial.id!,
+        {
+          ...denial,
+          clinicalStatus: clinical('inactive'),
+          note: [
+            ...(denial.note ?? []),
+            statusNote(actor, now, 'Clinical status active → inactive: an allergy was recorded'),
+          ],
+        },
+        { ifMatch: `W/"${denial.meta?.versionId}"` },
+      );
+    }
+  }
+
+  private async inForce(ctx: FhirContext, patientId: string): Promise<AllergyIntolerance[]> {
+    const bundle: Bundle = await this.records.deps.search.search(
+      ctx,
+      {
+        resourceType: 'AllergyIntolerance',
+        params: [
+          ['patient', `Patient/${patientId}`],
+          ['clinical-status', 'active'],
+          ['_count', '1000'],
+        ],
+        handling: 'strict',
+      },
+      SEARCH_BASE,
+    );
+    return (bundle.entry ?? []).map((entry) => entry.resource as AllergyIntolerance).filter(inForce);
+  }
+}
