@@ -7,7 +7,7 @@ import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRou
 import { registerAccessModule } from './modules/access';
 import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
-import { registerClinicalListsModule } from './modules/clinical-lists';
+import { registerClinicalListsModule, terminologyValidator } from './modules/clinical-lists';
 import { registerBillingModule } from './modules/billing';
 import { registerEncountersModule } from './modules/encounters';
 import { type EventsModule, registerEventsModule } from './modules/events';
@@ -15,6 +15,7 @@ import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
 import { registerSmartModule } from './modules/smart';
+import { registerTerminologyModule } from './modules/terminology';
 import { registerVitalsModule } from './modules/vitals';
 import type { Database } from './platform/db';
 import { loadMigrations, migrate } from './platform/db';
@@ -176,7 +177,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
-  registerClinicalListsModule(app, { fhir, audit, now: deps.now });
+  const terminology = await registerTerminologyModule(app, { db: deps.db, fhir, localAdminToken: () => localAdminToken });
+  registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
   registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
