@@ -7,8 +7,8 @@ import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRou
 import { registerAccessModule } from './modules/access';
 import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
-import { registerClinicalListsModule, terminologyValidator } from './modules/clinical-lists';
 import { registerBillingModule } from './modules/billing';
+import { registerClinicalListsModule, terminologyValidator } from './modules/clinical-lists';
 import { registerEncountersModule } from './modules/encounters';
 import { type EventsModule, registerEventsModule } from './modules/events';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
@@ -177,7 +177,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
-  const terminology = await registerTerminologyModule(app, { db: deps.db, fhir, localAdminToken: () => localAdminToken });
+  const terminology = await registerTerminologyModule(app, {
+    db: deps.db,
+    fhir,
+    localAdminToken: () => localAdminToken,
+  });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
   registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
