@@ -7,6 +7,7 @@ import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRou
 import { registerAccessModule } from './modules/access';
 import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
+import { registerBedsModule } from './modules/beds';
 import { registerBillingModule } from './modules/billing';
 import { registerClinicalListsModule, terminologyValidator } from './modules/clinical-lists';
 import { registerEncountersModule } from './modules/encounters';
@@ -184,6 +185,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
   registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
+  registerBedsModule(app, { fhir, audit, events, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
 
