@@ -9,7 +9,7 @@ export const clinicalListErrors = {
     new AppError(422, 'CLINICAL_LIST_UNKNOWN_CODE', `${path}: '${code}' is ${reason} (${system})`, {
       path,
       system,
-      code,
+      value: code,
       ...(terminology ? { terminology } : {}),
     }),
   invalidTransition: (what: string, path: string, from: string, to: string, allowed: readonly string[]) =>

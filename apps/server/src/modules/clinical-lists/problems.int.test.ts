@@ -1,0 +1,197 @@
+import type { Condition } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+
+let app: TestApp;
+let physician: SignedIn;
+let nurse: SignedIn;
+
+beforeAll(async () => {
+  app = await createTestApp({ authRequired: true });
+  const tenantId = newTenantId();
+  physician = await signIn(app, { role: 'physician', tenantId });
+  nurse = await signIn(app, { role: 'nurse', tenantId });
+});
+afterAll(async () => app?.close());
+
+async function newPatient(family: string): Promise<string> {
+  return (await physician.fhir.create({ resourceType: 'Patient', name: [{ family }] })).id;
+}
+
+const clinical = (condition: Condition) => condition.clinicalStatus?.coding?.[0]?.code;
+
+describe('the problem list', () => {
+  it('takes ICD-10-CM coded and free-text problems, resolves one and records its recurrence', async () => {
+    const patient = await newPatient('Okonkwo');
+    const diabetes = await physician.request('POST', `/patients/${patient}/problems`, {
+      code: 'e119',
+      onset: '2019-04-02',
+      severity: 'moderate',
+      note: 'Diet controlled at first',
+    });
+    expect(diabetes.statusCode, diabetes.body).toBe(201);
+    const condition = diabetes.json() as Condition;
+    // Normalised to the dotted form and named from the terminology.
+    expect(condition.code?.coding?.[0]).toEqual({
+      system: 'http://hl7.org/fhir/sid/icd-10-cm',
+      code: 'E11.9',
+      display: 'Type 2 diabetes mellitus without complications',
+    });
+    expect(condition.category?.[0]?.coding?.[0]?.code).toBe('problem-list-item');
+    expect(clinical(condition)).toBe('active');
+    expect(condition.verificationStatus?.coding?.[0]?.code).toBe('confirmed');
+    expect(condition.recorder?.identifier?.value).toBe(physician.userId);
+    expect(condition.onsetDateTime).toBe('2019-04-02');
+
+    const text = await physician.request('POST', `/patients/${patient}/problems`, {
+      text: 'Recurrent low back pain',
+      onset: '2021-06',
+    });
+    expect(text.statusCode, text.body).toBe(201);
+    const backPain = text.json() as Condition;
+    expect(backPain.code).toEqual({ text: 'Recurrent low back pain' });
+
+    const resolved = await physician.request('POST', `/patients/${patient}/problems/${backPain.id}/resolve`, {
+      date: '2022-01-15',
+      note: 'Pain free after physiotherapy',
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(clinical(resolved.json())).toBe('resolved');
+    expect(resolved.json().abatementDateTime).toBe('2022-01-15');
+
+    const recurred = await physician.request('POST', `/patients/${patient}/problems/${backPain.id}/recurrence`, {
+      date: '2024-09-01',
+    });
+    expect(recurred.statusCode, recurred.body).toBe(200);
+    const recurrence = recurred.json() as Condition;
+    expect(clinical(recurrence)).toBe('recurrence');
+    // FHIR: an abated condition cannot be active; the earlier resolution stays in the notes and history.
+    expect(recurrence.abatementDateTime).toBeUndefined();
+    expect(recurrence.note?.map((n) => n.text)).toEqual([
+      'clinical status active → resolved on 2022-01-15: Pain free after physiotherapy',
+      'clinical status resolved → recurrence on 2024-09-01',
+    ]);
+
+    const active = await physician.request('GET', `/patients/${patient}/problems?status=active,recurrence`);
+    expect(active.statusCode, active.body).toBe(200);
+    expect(
+      active
+        .json()
+        .items.map((c: Condition) => c.id)
+        .sort(),
+    ).toEqual([condition.id, backPain.id].sort());
+    const onlyResolved = await physician.request('GET', `/patients/${patient}/problems?status=resolved`);
+    expect(onlyResolved.json().items).toEqual([]);
+  });
+
+  it('refuses a transition the lifecycle does not allow with a 422 saying where it can go', async () => {
+    const patient = await newPatient('Lindqvist');
+    const created = await physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    const id = created.json().id;
+    const recurrence = await physician.request('POST', `/patients/${patient}/problems/${id}/recurrence`, {});
+    expect(recurrence.statusCode).toBe(422);
+    expect(recurrence.headers['content-type']).toContain('application/problem+json');
+    expect(recurrence.json()).toMatchObject({
+      code: 'CLINICAL_LIST_INVALID_TRANSITION',
+      path: 'clinicalStatus',
+      from: 'active',
+      to: 'recurrence',
+      allowedTransitions: ['inactive', 'remission', 'resolved'],
+    });
+    // A problem entered in error stays so.
+    const wrong = await physician.request('POST', `/patients/${patient}/problems/${id}/entered-in-error`, {
+      reason: 'wrong patient',
+    });
+    expect(wrong.statusCode, wrong.body).toBe(200);
+    expect(wrong.json().clinicalStatus).toBeUndefined();
+    expect(wrong.json().verificationStatus.coding[0].code).toBe('entered-in-error');
+    const revive = await physician.request('POST', `/patients/${patient}/problems/${id}/status`, {
+      clinicalStatus: 'active',
+    });
+    expect(revive.statusCode).toBe(422);
+    expect(revive.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'verificationStatus' });
+    // Left out of the list unless asked for.
+    const list = await physician.request('GET', `/patients/${patient}/problems`);
+    expect(list.json().items).toEqual([]);
+    const withErrors = await physician.request(
+      'GET',
+      `/patients/${patient}/problems?verificationStatus=entered-in-error`,
+    );
+    expect(withErrors.json().items.map((c: Condition) => c.id)).toEqual([id]);
+  });
+
+  it('holds the same rules for plain FHIR writes', async () => {
+    const patient = await newPatient('Haddad');
+    const created = (
+      await physician.request('POST', `/patients/${patient}/problems`, { code: 'J45.909', onset: '2010' })
+    ).json() as Condition;
+    const resolvedWithoutDate = await physician.fhir.put(`Condition/${created.id}`, {
+      ...created,
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }],
+      },
+    });
+    expect(resolvedWithoutDate.statusCode).toBe(422);
+    expect(resolvedWithoutDate.json().issue[0]).toMatchObject({
+      code: 'business-rule',
+      expression: ['Condition.abatement'],
+    });
+    const resolved = await physician.fhir.put(`Condition/${created.id}`, {
+      ...created,
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }],
+      },
+      abatementDateTime: '2020-05-01',
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const backToActive = await physician.fhir.put(`Condition/${created.id}`, {
+      ...resolved.json(),
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+      },
+      abatementDateTime: undefined,
+    });
+    expect(backToActive.statusCode).toBe(422);
+    expect(backToActive.json().issue[0].expression).toEqual(['Condition.clinicalStatus']);
+    expect(backToActive.json().issue[0].diagnostics).toContain('allowed: recurrence');
+  });
+
+  it('answers bad input with problem+json naming the field', async () => {
+    const patient = await newPatient('Moreau');
+    const post = (body: unknown) => physician.request('POST', `/patients/${patient}/problems`, body);
+    const unknown = await post({ code: 'Q99.99' });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'code', value: 'Q99.99' });
+    const malformed = await post({ code: 'diabetes' });
+    expect(malformed.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'code' });
+    const otherSystem = await post({ code: { system: 'http://snomed.info/sct', code: '44054006' } });
+    expect(otherSystem.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'code.system' });
+    const empty = await post({});
+    expect(empty.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'code' });
+    const status = await post({ text: 'Gout', clinicalStatus: 'cured' });
+    expect(status.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'clinicalStatus' });
+    const date = await post({ text: 'Gout', onset: 'last spring' });
+    expect(date.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'onset' });
+    const resolvedEarly = await post({ text: 'Gout', clinicalStatus: 'resolved' });
+    expect(resolvedEarly.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'abatement' });
+    const abatedActive = await post({ text: 'Gout', abatement: '2020-01-01' });
+    expect(abatedActive.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'abatement' });
+    const noPatient = await physician.request('POST', '/patients/no-such-patient/problems', { text: 'Gout' });
+    expect(noPatient.json()).toMatchObject({ code: 'CLINICAL_LIST_REFERENCE_NOT_FOUND', path: 'patient' });
+    const stored = await physician.fhir.get(`Condition?subject=Patient/${patient}`);
+    expect(stored.json().entry ?? []).toEqual([]);
+  });
+
+  it('lets nurses read the problem list but not add to it (the FHIR policy decides)', async () => {
+    const patient = await newPatient('Adeyemi');
+    const refused = await nurse.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    expect(refused.statusCode).toBe(403);
+    const stored = await physician.fhir.get(`Condition?subject=Patient/${patient}`);
+    expect(stored.json().entry ?? []).toEqual([]);
+    await physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    const read = await nurse.request('GET', `/patients/${patient}/problems`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().items).toHaveLength(1);
+  });
+});
