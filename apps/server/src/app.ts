@@ -184,7 +184,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     localAdminToken: () => localAdminToken,
   });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
-  registerBillingModule(app, { db: deps.db, fhir, audit, now: deps.now });
+  registerBillingModule(app, { db: deps.db, fhir, audit, events, now: deps.now });
   registerBedsModule(app, { fhir, audit, events, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);

@@ -3,6 +3,11 @@ import type { FhirServices } from '../../fhir';
 import type { Database } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { EventPublisher } from './billing.context';
+import { CatalogService } from './catalog';
+import { registerCatalogRoutes } from './catalog.routes';
+import { ChargesService } from './charges';
+import { type EventSubscriber, subscribeToAppointments } from './charges.events';
+import { registerChargeRoutes } from './charges.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { LedgerService } from './ledger.service';
 import { LedgerStore } from './ledger.store';
@@ -11,20 +16,30 @@ export interface BillingModuleOptions {
   db: Database;
   fhir: FhirServices;
   audit: AuditService;
-  /** The domain events outbox (modules/events), when wired. */
-  events?: EventPublisher | undefined;
+  /** The domain events bus (modules/events): billing publishes to it and follows appointments. */
+  events?: (EventPublisher & Partial<EventSubscriber>) | undefined;
   now?: (() => Date) | undefined;
 }
 
 export interface BillingModule {
   ledger: LedgerService;
+  catalog: CatalogService;
+  charges: ChargesService;
 }
 
 /** Billing and revenue: catalog, charges, invoices, payments, claims, and the ledger under all of them. */
 export function registerBillingModule(app: FastifyInstance, options: BillingModuleOptions): BillingModule {
   const now = options.now ?? (() => new Date());
+  const { repository, search } = options.fhir;
   const store = new LedgerStore();
   const ledger = new LedgerService({ db: options.db, ledger: store, audit: options.audit, now });
+  const catalog = new CatalogService({ repository, search });
+  const charges = new ChargesService({ repository, search, audit: options.audit, ledger: store, now });
   registerLedgerRoutes(app, ledger);
-  return { ledger };
+  registerCatalogRoutes(app, catalog);
+  registerChargeRoutes(app, charges);
+  if (options.events?.subscribe) {
+    subscribeToAppointments(options.events as EventSubscriber, catalog, charges, now);
+  }
+  return { ledger, catalog, charges };
 }
