@@ -14,6 +14,7 @@ import { registerEncountersModule } from './modules/encounters';
 import { type EventsModule, registerEventsModule } from './modules/events';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
+import { registerOrdersModule, withOrderWriteHooks } from './modules/orders';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
 import { registerSmartModule } from './modules/smart';
 import { registerTerminologyModule } from './modules/terminology';
@@ -164,7 +165,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     db: deps.db,
     exportDir: config.exportDir ?? join(config.dataDir, 'exports'),
     ...(deps.now ? { now: deps.now } : {}),
-    hooks: patientWriteHooks(),
+    hooks: withOrderWriteHooks(patientWriteHooks(), deps.now),
   });
   registerPatientsModule(app, { db: deps.db, fhir, audit, now: deps.now });
   // Every FHIR write stages its audit record inside its own transaction.
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
+  registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   const terminology = await registerTerminologyModule(app, {
     db: deps.db,
     fhir,
