@@ -83,7 +83,7 @@ async function decide(tx: Queryable, tenantId: string, now: Date, write: Pending
               expression: [expression],
             },
           ],
-          'ORDER_ACCESSION_CONFLICT',
+          'FHIR_ACCESSION_TAKEN',
         ),
       };
     }
