@@ -16,6 +16,7 @@ import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
 import { registerOrdersModule, withOrderWriteHooks } from './modules/orders';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
+import { registerSchedulingModule } from './modules/scheduling';
 import { registerSmartModule } from './modules/smart';
 import { registerTerminologyModule } from './modules/terminology';
 import { registerVitalsModule } from './modules/vitals';
@@ -176,7 +177,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   access.watch(fhir.repository);
   registerFhirRoutes(app, fhir, publicBaseUrl(config));
   await registerSmartModule(app, { config, db: deps.db, audit, identity, fhir, now: deps.now });
-  registerEncountersModule(app, { fhir, audit, now: deps.now });
+  const encounters = registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
   registerOrdersModule(app, { fhir, audit, events, now: deps.now });
@@ -187,6 +188,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
   registerBillingModule(app, { db: deps.db, fhir, audit, events, now: deps.now });
+  registerSchedulingModule(app, { fhir, audit, encounters, events, now: deps.now });
   registerBedsModule(app, { fhir, audit, events, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);

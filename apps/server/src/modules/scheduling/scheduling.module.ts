@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { FhirServices } from '../../fhir';
+import type { AuditService } from '../audit';
+import type { EncounterService } from '../encounters';
+import { registerAppointmentRoutes } from './appointment.routes';
+import { AppointmentService } from './appointment.service';
+import { ScheduleService } from './schedule.service';
+import { type EventPublisher, noEvents } from './scheduling.events';
+import { registerSchedulingRoutes } from './scheduling.routes';
+import { slotSeatKeeper } from './scheduling.seats';
+import { registerWaitlistRoutes } from './waitlist.routes';
+import { WaitlistService } from './waitlist.service';
+
+export interface SchedulingModuleOptions {
+  fhir: FhirServices;
+  audit: AuditService;
+  /** Check-in opens the visit through the encounters module. */
+  encounters: EncounterService;
+  events?: EventPublisher | undefined;
+  now?: (() => Date) | undefined;
+}
+
+export interface SchedulingModule {
+  schedules: ScheduleService;
+  appointments: AppointmentService;
+  waitlist: WaitlistService;
+}
+
+/**
+ * Scheduling: schedules with weekly availability in their own time zone, materialised slots, booking
+ * over FHIR Appointment with seats the database hands out once, the waitlist, and check-in.
+ */
+export function registerSchedulingModule(app: FastifyInstance, options: SchedulingModuleOptions): SchedulingModule {
+  const now = options.now ?? (() => new Date());
+  const { repository, search } = options.fhir;
+  const schedules = new ScheduleService({ repository, now });
+  const waitlist = new WaitlistService({ repository, now });
+  const appointments = new AppointmentService({
+    repository,
+    search,
+    audit: options.audit,
+    events: options.events ?? noEvents,
+    encounters: options.encounters,
+    now,
+  });
+  waitlist.bookWith(appointments);
+  // Every Appointment write, by any path, takes and gives back slot seats inside its own transaction.
+  repository.onWrite(slotSeatKeeper(repository, (tx, tenantId, slotIds) => waitlist.slotsFreed(tx, tenantId, slotIds)));
+  registerSchedulingRoutes(app, schedules);
+  registerAppointmentRoutes(app, appointments);
+  registerWaitlistRoutes(app, waitlist);
+  return { schedules, appointments, waitlist };
+}
