@@ -53,6 +53,8 @@ export async function startServer(engine, postgresUrl, options = {}) {
     await admin.end();
     env.DATABASE_URL = postgresUrl.replace(/\/[^/]*$/, `/${name}`);
     dropDatabase = async () => {
+      // BENCH_KEEP_DATABASE=1 leaves the seeded database behind, for EXPLAIN ANALYZE after a run.
+      if (process.env.BENCH_KEEP_DATABASE === '1') return console.log(`kept database ${name}`);
       const client = new pg.Client({ connectionString: postgresUrl.replace(/\/[^/]*$/, '/postgres') });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -12,7 +12,7 @@ import { encodeCursor } from './search-paging';
 import { parseSearch } from './search-parser';
 import { type ParamProblem, problemIssues } from './search-problems';
 import type { SearchQuery } from './search-query';
-import { countSql, estimateSql, selectSql } from './search-sql';
+import { countSql, estimateSql, patientPageSql, selectSql } from './search-sql';
 
 interface PageRow {
   resource_type: string;
@@ -126,6 +126,14 @@ export class FhirSearchService implements SearchService {
   }
 
   private async page(db: Queryable, tenantId: string, query: SearchQuery) {
+    const patientPage = patientPageSql(query, tenantId);
+    if (patientPage) {
+      const result = await db.query<PageRow>(patientPage.sql, patientPage.params);
+      const distinct = new Set(result.rows.map((row) => row.id)).size === result.rows.length;
+      if (distinct && result.rows.length > query.count) {
+        return { rows: result.rows.slice(0, query.count), hasMore: true, sortCount: patientPage.sortCount };
+      }
+    }
     const plan = selectSql(query, tenantId);
     const result = await db.query<PageRow>(plan.sql, plan.params);
     const hasMore = result.rows.length > query.count;

@@ -1,4 +1,5 @@
 import { scopeSql } from '../core/access';
+import { compartmentPatient } from './search-compartment';
 import type { ParamDefinition } from './search-definitions';
 import type { Condition, Cursor, SearchQuery, SearchValue, SortKey } from './search-query';
 import { type Columns, instantSql, SqlParams, tableColumns, valueSql } from './search-sql-values';
@@ -67,8 +68,12 @@ function relatedSql(row: string, types: string[], p: SqlParams): string {
   return ` AND ${scopeSql(scope, row, (value) => p.add(value))}`;
 }
 
-/** The SQL condition for one parsed condition on the resource row `resource`. */
-export function conditionSql(condition: Condition, resource: string, p: SqlParams): string {
+/**
+ * The SQL condition for one parsed condition on the resource row `resource`. `patient` (gives a placeholder)
+ * is set when the search is limited to one patient's compartment: date rows are then looked up by
+ * patient first, which is what their patient index is for.
+ */
+export function conditionSql(condition: Condition, resource: string, p: SqlParams, patient?: () => string): string {
   switch (condition.kind) {
     case 'id': {
       const test = `${resource}.id = ANY(${p.add(condition.ids)}::text[])`;
@@ -85,12 +90,13 @@ export function conditionSql(condition: Condition, resource: string, p: SqlParam
     case 'match': {
       const { param, modifier, values } = condition;
       const exists = indexExists(param, resource, p, (row) => {
+        const owner = patient && param.type === 'date' ? `${row}.patient_id = ${patient()} AND ` : '';
         const alternatives = values.map((value) =>
           param.type === 'composite'
             ? compositeSql(value, param, row, p)
             : valueSql(value, modifier === 'not' || modifier === 'type' ? undefined : modifier, tableColumns(row), p),
         );
-        return `(${alternatives.join(' OR ')})`;
+        return `${owner}(${alternatives.join(' OR ')})`;
       });
       return modifier === 'not' ? `NOT ${exists}` : exists;
     }
@@ -167,7 +173,11 @@ function whereClauses(query: SearchQuery, tenantId: string, p: SqlParams): strin
   const where = [`r.tenant_id = ${p.add(tenantId)}`, 'NOT r.deleted'];
   if (query.types.length === 1) where.push(`r.resource_type = ${p.add(query.types[0])}`);
   else if (query.types.length > 1) where.push(`r.resource_type = ANY(${p.add(query.types)}::text[])`);
-  for (const condition of query.conditions) where.push(conditionSql(condition, 'r', p));
+  const patientId = compartmentPatient(query);
+  // Added on first use only: PostgreSQL refuses a parameter no part of the statement uses.
+  let placeholder: string | undefined;
+  const patient = patientId === undefined ? undefined : () => (placeholder ??= p.add(patientId));
+  for (const condition of query.conditions) where.push(conditionSql(condition, 'r', p, patient));
   if (query.access?.main) where.push(scopeSql(query.access.main, 'r', (value) => p.add(value)));
   return where;
 }
@@ -256,4 +266,38 @@ export function estimateSql(query: SearchQuery, tenantId: string): { sql: string
   const p = new SqlParams(query.access?.related);
   const where = whereClauses(query, tenantId, p);
   return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE ${where.join(' AND ')}`, params: p.values };
+}
+
+/** Candidates read from the patient date index per page row wanted (see `patientPageSql`). */
+const PATIENT_PAGE_CANDIDATES = 4;
+
+/**
+ * The first page of one patient's resources of one type, newest first by a date parameter
+ * (`patient=X&_sort=-date`): the newest few times a page of candidates is read from the date index by
+ * patient, in order, and only those are checked against the other conditions, so the cost is the page
+ * and not everything the patient has. A resource is taken at its latest date row (its sort key). The
+ * caller keeps the answer only if it holds a full page of distinct resources (undated resources sort
+ * last, a resource with several date rows may repeat, and the other conditions may reject too many
+ * candidates); otherwise it runs `selectSql`.
+ */
+export function patientPageSql(query: SearchQuery, tenantId: string): SelectPlan | undefined {
+  const [first, ...more] = query.sort;
+  if (query.cursor || query.types.length !== 1 || more.length || !first?.descending) return undefined;
+  if (first.param?.type !== 'date') return undefined;
+  const patient = compartmentPatient(query);
+  if (patient === undefined) return undefined;
+  const p = new SqlParams(query.access?.related);
+  // $1 is the tenant and $2 the type: whereClauses adds them first.
+  const where = whereClauses(query, tenantId, p);
+  const key = 'coalesce(o.high, o.low)';
+  const sql = `SELECT r.resource_type, r.id, r.content, k.s0::text AS s0
+    FROM (SELECT o.resource_type, o.resource_id, ${key} AS s0 FROM fhir_sp_date o
+           WHERE o.tenant_id = $1 AND o.patient_id = ${p.add(patient)} AND o.resource_type = $2
+             AND o.code = ${p.add(first.param.code)} AND ${key} IS NOT NULL
+           ORDER BY ${key} DESC, o.resource_id DESC
+           LIMIT ${p.add((query.count + 1) * PATIENT_PAGE_CANDIDATES)}) k
+    JOIN fhir_resource r ON r.tenant_id = $1 AND r.resource_type = k.resource_type AND r.id = k.resource_id
+    WHERE ${where.join('\n AND ')}
+    ORDER BY k.s0 DESC, k.resource_id DESC LIMIT ${p.add(query.count + 1)}`;
+  return { sql, params: p.values, sortCount: 1 };
 }
