@@ -4,6 +4,7 @@ import { registerClientCommand } from './client-command';
 import { registerImportCommand } from './import-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerTenantCommand } from './tenant-command';
+import { registerTerminologyCommand } from './terminology-command';
 import { registerUserCommand } from './user-command';
 
 /** `meridian <command>`: the server's command-line tool. */
@@ -26,6 +27,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerTenantCommand(program);
   registerClientCommand(program);
   registerAuditCommand(program);
+  registerTerminologyCommand(program);
 
   await program.parseAsync(argv);
 }

@@ -113,16 +113,23 @@ function parseIcdCodes(text: string): ParsedRelease {
 function parseCvx(text: string): ParsedRelease {
   const skipped: number[] = [];
   const concepts: Concept[] = [];
+  let latest: string | undefined;
   for (const [index, line] of lines(text).entries()) {
     if (!line.trim()) continue;
     const fields = (line.includes('|') ? line.split('|') : line.split('\t')).map((field) => field.trim());
-    const [code, short, full, note, status, , nonVaccine] = fields;
+    const [code, short, full, note, status, , nonVaccine, updated] = fields;
     if (!code || !/^\d{1,4}$/.test(code) || !short) {
       // The header line ("CVX Code|...") is expected; anything else unreadable is counted.
       if (index > 0 || /^\d/.test(code ?? '')) recordSkip(skipped, index + 1);
       continue;
     }
     const inactive = /^(inactive|never active)$/i.test(status ?? '');
+    // CDC publishes no release number: the newest 'last updated' date names the table's state.
+    const date = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(updated ?? '');
+    if (date) {
+      const iso = `${date[1]}-${date[2]!.padStart(2, '0')}-${date[3]!.padStart(2, '0')}`;
+      if (!latest || iso > latest) latest = iso;
+    }
     concepts.push({
       code,
       display: short,
@@ -136,7 +143,7 @@ function parseCvx(text: string): ParsedRelease {
       },
     });
   }
-  return { format: 'cvx', concepts: dedupe(concepts), skipped };
+  return { format: 'cvx', concepts: dedupe(concepts), skipped, ...(latest ? { version: latest } : {}) };
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
