@@ -82,6 +82,21 @@ describe('the problem list', () => {
     ).toEqual([condition.id, backPain.id].sort());
     const onlyResolved = await physician.request('GET', `/patients/${patient}/problems?status=resolved`);
     expect(onlyResolved.json().items).toEqual([]);
+
+    // Every change is on the audit trail, by whom and for which patient, through the FHIR writes themselves.
+    const trail = await app.db.asOwner((db) =>
+      db.query<{ action: string; resource_id: string; user_id: string }>(
+        `SELECT action, resource_id, user_id FROM audit_event
+          WHERE patient_id = $1 AND resource_type = 'Condition' ORDER BY seq`,
+        [patient],
+      ),
+    );
+    expect(trail.rows.filter((row) => row.resource_id === backPain.id).map((row) => row.action)).toEqual([
+      'create',
+      'update',
+      'update',
+    ]);
+    expect(new Set(trail.rows.map((row) => row.user_id))).toEqual(new Set([physician.userId]));
   });
 
   it('refuses a transition the lifecycle does not allow with a 422 saying where it can go', async () => {
