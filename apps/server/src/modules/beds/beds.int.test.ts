@@ -1,5 +1,6 @@
 import type { Encounter, Location } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
 import type { BoardWard } from './beds.board';
 
@@ -284,18 +285,26 @@ describe('admit, transfer, discharge', () => {
     expect(bed.encounter).toBeUndefined();
   });
 
-  it('publishes bed events in the move transaction', async () => {
+  it('publishes bed events in the move transaction, each matching its schema', async () => {
     const rows = await app.db.withTenant(tenantId, (db) =>
-      db.query<{ type: string; data: Record<string, unknown> }>(
-        `SELECT type, data FROM event_outbox WHERE tenant_id = $1 AND type LIKE 'bed.%' ORDER BY seq`,
+      db.query<{ type: string; version: number; aggregate_type: string; data: Record<string, unknown> }>(
+        `SELECT type, version, aggregate_type, data FROM event_outbox
+          WHERE tenant_id = $1 AND type LIKE 'bed.%' ORDER BY seq`,
         [tenantId],
       ),
     );
-    const types = rows.rows.map((row) => row.type);
-    expect(types).toContain('bed.occupied');
-    expect(types).toContain('bed.freed');
-    expect(types).toContain('bed.status-changed');
+    const types = new Set(rows.rows.map((row) => row.type));
+    expect([...types].sort()).toEqual(['bed.freed', 'bed.occupied', 'bed.status-changed']);
+    for (const row of rows.rows) {
+      expect(row.aggregate_type).toBe('Location');
+      expect(eventSchemaErrors(row.type, row.version, row.data), row.type).toEqual([]);
+    }
     const occupied = rows.rows.find((row) => row.type === 'bed.occupied')!;
     expect(Object.keys(occupied.data).sort()).toEqual(['bed', 'encounter', 'patient', 'ward']);
+    // Ids and codes only: no reason text (a blocked bed's reason stays on the Location).
+    expect(JSON.stringify(rows.rows)).not.toContain('Oxygen outlet broken');
+    const changes = rows.rows.filter((row) => row.type === 'bed.status-changed').map((row) => row.data);
+    expect(changes).toContainEqual(expect.objectContaining({ from: 'free', to: 'blocked', event: 'block' }));
+    expect(changes).toContainEqual(expect.objectContaining({ from: 'occupied', to: 'cleaning', event: 'discharge' }));
   });
 });

@@ -298,7 +298,7 @@ export class BedService {
     const aggregate = { type: 'Location', id: bedId };
     const ids = {
       bed: bedId,
-      ward: wardId,
+      ...(wardId ? { ward: wardId } : {}),
       ...(change.encounterId ? { encounter: change.encounterId } : {}),
       ...(change.patientId ? { patient: change.patientId } : {}),
     };
