@@ -230,6 +230,21 @@ describe('results', () => {
     expect(stored.json().entry.map((e: { resource: Communication }) => e.resource.id)).toContain(alert.id);
     const read = await physician.request('GET', `/orders/${cbcId}`);
     expect(read.json().results[0].observations).toHaveLength(4);
+
+    // Published on the outbox with the change: ids and codes, no names or values.
+    const events = await admin.request('GET', `/events?type=result.critical&aggregate=DiagnosticReport/${reportId}`);
+    expect(events.statusCode, events.body).toBe(200);
+    const [event] = events.json().events;
+    expect(event.data).toMatchObject({
+      reportId,
+      orderId: cbcId,
+      patientId,
+      communicationId: alert.id,
+      critical: [{ code: '2823-3', interpretation: 'HH' }],
+    });
+    expect(JSON.stringify(event)).not.toContain('Okafor');
+    const placed = await admin.request('GET', `/events?type=order.placed&aggregate=ServiceRequest/${cbcId}`);
+    expect(placed.json().events[0].data).toMatchObject({ orderId: cbcId, kind: 'lab', code: '58410-2' });
   });
 
   it("shows the critical result first in the requester's inbox; acknowledging is audited", async () => {
@@ -295,6 +310,54 @@ describe('results', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().interpretation[0].coding[0].code).toBe('LL');
     expect(res.json().referenceRange[0].low.value).toBe(3.5);
+  });
+
+  it('does the same for a report written through FHIR: order completed, requester alerted once', async () => {
+    const id = (await order({ ...cbc, activate: true })).json().id as string;
+    const subject = { reference: `Patient/${patientId}` };
+    const bundle = await lab.fhir.post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:0b8f6d6e-6f1c-4a57-9d43-6d1b1c6f0001',
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '2951-2' }] },
+            subject,
+            basedOn: [{ reference: `ServiceRequest/${id}` }],
+            valueQuantity: { value: 112, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' },
+          },
+          request: { method: 'POST', url: 'Observation' },
+        },
+        {
+          resource: {
+            resourceType: 'DiagnosticReport',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '2951-2' }] },
+            subject,
+            basedOn: [{ reference: `ServiceRequest/${id}` }],
+            issued: new Date().toISOString(),
+            result: [{ reference: 'urn:uuid:0b8f6d6e-6f1c-4a57-9d43-6d1b1c6f0001' }],
+          },
+          request: { method: 'POST', url: 'DiagnosticReport' },
+        },
+      ],
+    });
+    expect(bundle.statusCode, bundle.body).toBe(200);
+    const reportLocation = bundle.json().entry[1].response.location as string;
+    const report = (await lab.fhir.get(reportLocation.split('/_history')[0]!)).json();
+    expect((await physician.request('GET', `/orders/${id}`)).json().status).toBe('completed');
+    const alerts = async () =>
+      (await physician.fhir.get(`Communication?based-on=ServiceRequest/${id}`)).json().entry ?? [];
+    expect(await alerts()).toHaveLength(1);
+    // Written again as it was issued: no second alert.
+    const again = await lab.fhir.put(`DiagnosticReport/${report.id}`, { ...report, conclusion: 'Hyponatraemia' });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(await alerts()).toHaveLength(1);
+    const inbox = (await physician.request('GET', '/inbox/results?status=new')).json();
+    expect(inbox.results[0]).toMatchObject({ reportId: report.id, critical: true });
   });
 
   it('keeps a preliminary report pending on the summary until the final one', async () => {

@@ -7,6 +7,7 @@ import { orderWriteGuard, reportWriteGuard } from './orders.hooks';
 import { registerOrdersRoutes } from './orders.routes';
 import { OrdersService } from './orders.service';
 import { ResultsInbox } from './results.inbox';
+import { watchResults } from './results.reactions';
 import { ResultsService } from './results.service';
 
 export interface OrdersModuleOptions {
@@ -34,6 +35,7 @@ export function registerOrdersModule(app: FastifyInstance, options: OrdersModule
     events: options.events ?? NO_EVENTS,
     ...(options.now ? { now: options.now } : {}),
   };
+  watchResults({ repository, search, events: common.events, now: options.now ?? (() => new Date()) });
   const orders = new OrdersService(common);
   const results = new ResultsService(common);
   const inbox = new ResultsInbox({

@@ -1,20 +1,19 @@
-import type { Communication, DiagnosticReport, Observation, Reference, ServiceRequest } from '@medplum/fhirtypes';
+import type { DiagnosticReport, Observation, Reference, ServiceRequest } from '@medplum/fhirtypes';
 import type { FhirContext, FhirRepository, SearchService } from '../../fhir';
 import type { AuditService } from '../audit';
 import type { ClinicalActor } from '../identity';
 import { fromFhirError, ordersErrors } from './orders.errors';
-import type { EventPublisher } from './orders.events';
 import type { AnalyteInput, PostResultsInput } from './orders.schemas';
 import { actorFields, idOf, orderView, readOrder, resourcesOf } from './orders.service';
 import { isFinalReport } from './orders.state';
 import { isCritical } from './results.interpret';
-import { analyteCode, criticalAlertOf, observationOf, reportOf } from './results.resource';
+import { alertFor } from './results.reactions';
+import { analyteCode, observationOf, reportOf } from './results.resource';
 
 export interface ResultsServiceDeps {
   repository: FhirRepository;
   search: SearchService;
   audit: AuditService;
-  events: EventPublisher;
   now?: () => Date;
 }
 
@@ -95,66 +94,20 @@ export class ResultsService {
             : await repository.create(inTx, next)
         ) as DiagnosticReport;
 
-        let current = order;
-        if (isFinalReport(input.status) && order.status === 'active') {
-          const { resource } = await repository.update(
-            inTx,
-            'ServiceRequest',
-            orderId,
-            { ...order, status: 'completed' },
-            {
-              ifMatch: `W/"${order.meta?.versionId}"`,
-            },
-          );
-          current = resource as ServiceRequest;
-        }
-
-        const critical = written.filter(isCritical);
-        let alert: Communication | undefined;
-        if (critical.length) {
-          alert = (await repository.create(
-            inTx,
-            criticalAlertOf(order, report, critical, now, actor.reference),
-          )) as Communication;
-        }
-        const patientId = idOf(order.subject?.reference);
+        // Completing the order, alerting and the domain events follow every report write (results.reactions).
+        const current = await readOrder(repository, inTx, orderId);
+        const critical = [...written, ...kept].filter(isCritical);
+        const alert = critical.length ? await alertFor(this.deps.search, inTx, report) : undefined;
         await this.deps.audit.append(tx, {
           tenantId: ctx.tenantId,
           ...actorFields(actor),
           action: 'result-post',
           outcome: 'success',
-          patientId,
+          patientId: idOf(order.subject?.reference),
           resourceType: 'DiagnosticReport',
           resourceId: report.id,
           detail: `${input.status}${critical.length ? ' critical' : ''}`,
         });
-        const data = {
-          reportId: report.id,
-          orderId,
-          patientId,
-          status: report.status,
-          codes: written.map((observation) => observation.code.coding?.[0]?.code),
-        };
-        await this.deps.events.publish(tx, ctx.tenantId, {
-          type: 'result.available',
-          aggregate: { type: 'DiagnosticReport', id: report.id! },
-          data,
-        });
-        if (alert) {
-          await this.deps.events.publish(tx, ctx.tenantId, {
-            type: 'result.critical',
-            aggregate: { type: 'DiagnosticReport', id: report.id! },
-            data: {
-              ...data,
-              communicationId: alert.id,
-              critical: critical.map((observation) => ({
-                code: observation.code.coding?.[0]?.code,
-                interpretation: observation.interpretation?.[0]?.coding?.[0]?.code,
-              })),
-              requester: order.requester?.reference ?? order.requester?.identifier?.value,
-            },
-          });
-        }
         return {
           ...orderView(current),
           report,
