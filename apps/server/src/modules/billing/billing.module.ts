@@ -3,11 +3,14 @@ import type { FhirServices } from '../../fhir';
 import type { Database } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { EventPublisher } from './billing.context';
+import { chargeItemWriteGuard, invoiceWriteGuard } from './billing.guards';
 import { CatalogService } from './catalog';
 import { registerCatalogRoutes } from './catalog.routes';
 import { ChargesService } from './charges';
 import { type EventSubscriber, subscribeToAppointments } from './charges.events';
 import { registerChargeRoutes } from './charges.routes';
+import { InvoicesService } from './invoices';
+import { registerInvoiceRoutes } from './invoices.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { LedgerService } from './ledger.service';
 import { LedgerStore } from './ledger.store';
@@ -25,6 +28,7 @@ export interface BillingModule {
   ledger: LedgerService;
   catalog: CatalogService;
   charges: ChargesService;
+  invoices: InvoicesService;
 }
 
 /** Billing and revenue: catalog, charges, invoices, payments, claims, and the ledger under all of them. */
@@ -35,11 +39,23 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
   const ledger = new LedgerService({ db: options.db, ledger: store, audit: options.audit, now });
   const catalog = new CatalogService({ repository, search });
   const charges = new ChargesService({ repository, search, audit: options.audit, ledger: store, now });
+  const invoices = new InvoicesService({
+    repository,
+    search,
+    audit: options.audit,
+    ledger: store,
+    charges,
+    events: options.events,
+    now,
+  });
+  repository.addWriteGuard('Invoice', invoiceWriteGuard);
+  repository.addWriteGuard('ChargeItem', chargeItemWriteGuard);
   registerLedgerRoutes(app, ledger);
   registerCatalogRoutes(app, catalog);
   registerChargeRoutes(app, charges);
+  registerInvoiceRoutes(app, invoices, repository);
   if (options.events?.subscribe) {
     subscribeToAppointments(options.events as EventSubscriber, catalog, charges, now);
   }
-  return { ledger, catalog, charges };
+  return { ledger, catalog, charges, invoices };
 }

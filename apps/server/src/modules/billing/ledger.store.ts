@@ -94,6 +94,16 @@ export class LedgerStore {
     return id;
   }
 
+  /** Whether an entry of `kind` was posted for `source` (e.g. a charge's unbilled revenue). */
+  async hasEntry(db: Queryable, tenantId: string, source: string, kind: string): Promise<boolean> {
+    const { rows } = await db.query<{ posted: number }>(
+      `SELECT (count(*) FILTER (WHERE kind = $3) - count(*) FILTER (WHERE kind = $3 || '-void'))::int AS posted
+       FROM billing_journal_entry WHERE tenant_id = $1 AND source = $2`,
+      [tenantId, source, kind],
+    );
+    return (rows[0]?.posted ?? 0) > 0;
+  }
+
   /** Sum per account and currency; every currency's sums add up to zero when the books balance. */
   async trialBalance(db: Queryable, tenantId: string, asOf?: string) {
     const { rows } = await db.query<{ account: string; currency: string; balance: string }>(
