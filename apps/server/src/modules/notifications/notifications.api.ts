@@ -1,5 +1,5 @@
 import type { FhirContext, FhirServices } from '../../fhir';
-import type { Database } from '../../platform/db';
+import type { Database, Queryable } from '../../platform/db';
 import type { Principal } from '../identity';
 import { notificationsErrors } from './notifications.errors';
 import * as store from './notifications.store';
@@ -12,11 +12,13 @@ import {
   placeholdersOf,
 } from './notifications.templates';
 
-/** Who an in-app message may be addressed to for this caller: their account and their FHIR identity. */
-function recipientsOf(principal: Principal): string[] {
+/** Who an in-app message may be addressed to for this caller: their account and the FHIR resources they are. */
+async function recipientsOf(db: Queryable, principal: Principal): Promise<string[]> {
+  const fhirUsers = await store.memberFhirUsers(db, principal.tenantId, principal.userId);
   return [
     ...(principal.userId ? [`user/${principal.userId}`] : []),
     ...(principal.fhirUser ? [principal.fhirUser] : []),
+    ...fhirUsers,
   ];
 }
 
@@ -28,8 +30,12 @@ export class NotificationsApi {
 
   async inbox(principal: Principal, query: { unreadOnly: boolean; limit: number; before?: string | undefined }) {
     const { tenantId } = principal;
-    const rows = await this.deps.db.withTenant(tenantId, (db) =>
-      store.listInbox(db, tenantId, { recipients: recipientsOf(principal), userId: principal.userId, ...query }),
+    const rows = await this.deps.db.withTenant(tenantId, async (db) =>
+      store.listInbox(db, tenantId, {
+        recipients: await recipientsOf(db, principal),
+        userId: principal.userId,
+        ...query,
+      }),
     );
     return rows.map((row) => ({
       id: row.id,
@@ -44,8 +50,8 @@ export class NotificationsApi {
 
   async markRead(principal: Principal, id: string): Promise<void> {
     const { tenantId } = principal;
-    const done = await this.deps.db.withTenant(tenantId, (db) =>
-      store.markRead(db, tenantId, id, recipientsOf(principal), principal.userId, this.deps.now()),
+    const done = await this.deps.db.withTenant(tenantId, async (db) =>
+      store.markRead(db, tenantId, id, await recipientsOf(db, principal), principal.userId, this.deps.now()),
     );
     if (!done) throw notificationsErrors.notFound(`Notification ${id}`);
   }

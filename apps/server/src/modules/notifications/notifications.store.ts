@@ -335,3 +335,13 @@ export async function tenantAdmins(owner: Queryable, tenantId: string): Promise<
   );
   return result.rows;
 }
+
+/** The FHIR resources a member is in this tenant (membership.fhir_user), to address in-app messages. */
+export async function memberFhirUsers(db: Queryable, tenantId: string, userId: string | undefined): Promise<string[]> {
+  if (!userId) return [];
+  const result = await db.query<{ fhir_user: string }>(
+    `SELECT DISTINCT fhir_user FROM membership WHERE tenant_id = $1 AND user_id = $2::uuid AND fhir_user IS NOT NULL`,
+    [tenantId, userId],
+  );
+  return result.rows.map((row) => row.fhir_user);
+}

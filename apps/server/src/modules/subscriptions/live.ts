@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { FhirContext } from '../../fhir';
+import { type FhirServices, fhirContextOf, isResourceType } from '../../fhir';
+import type { BusEvent } from './webhooks.service';
+
+/** What the web app hears about as it happens: new results, schedule changes, bed status, orders. */
+export const LIVE_EVENT_TYPES = [
+  'appointment.booked',
+  'appointment.rescheduled',
+  'appointment.cancelled',
+  'appointment.no-show',
+  'appointment.checked-in',
+  'encounter.finished',
+  'order.placed',
+  'order.revoked',
+  'result.available',
+  'result.critical',
+  'bed.occupied',
+  'bed.freed',
+  'bed.status-changed',
+];
+
+/** Events older than this are history, not news (a new subscriber starts from a tenant's first event). */
+const FRESH_MS = 60_000;
+
+interface LiveClient {
+  ctx: FhirContext;
+  send(message: string): void;
+}
+
+/**
+ * Streams a tenant's events to its signed-in users at /live, each only what their access allows: an
+ * event reaches a user when they may read the resource it is about (the FHIR guard decides, row filters
+ * — patients outside a care team, Consents — included). Messages carry ids and types, no patient data.
+ */
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+
+  constructor(private readonly deps: { fhir: FhirServices; now: () => Date }) {}
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(client: LiveClient): () => void {
+    this.clients.add(client);
+    return () => this.clients.delete(client);
+  }
+
+  private async allowed(client: LiveClient, event: BusEvent): Promise<boolean> {
+    if (!isResourceType(event.aggregate.type)) return false;
+    try {
+      await this.deps.fhir.repository.read(client.ctx, event.aggregate.type, event.aggregate.id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async handleEvent(event: BusEvent, tenantId: string): Promise<void> {
+    if (event.occurredAt && this.deps.now().getTime() - new Date(event.occurredAt).getTime() > FRESH_MS) return;
+    const message = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      aggregate: event.aggregate,
+    });
+    for (const client of this.clients) {
+      if (client.ctx.tenantId !== tenantId) continue;
+      if (await this.allowed(client, event)) client.send(message);
+    }
+  }
+}
+
+export function registerLiveRoute(app: FastifyInstance, hub: LiveHub): void {
+  app.get(
+    '/live',
+    {
+      websocket: true,
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['live'],
+        summary: 'Websocket of the tenant’s events the caller may see (session cookie or bearer token)',
+      },
+    },
+    (socket, request) => {
+      const remove = hub.add({ ctx: fhirContextOf(request), send: (message) => socket.send(message) });
+      socket.on('close', remove);
+      socket.send(JSON.stringify({ type: 'hello' }));
+    },
+  );
+}
