@@ -14,10 +14,12 @@ import { registerEncountersModule } from './modules/encounters';
 import { type EventsModule, registerEventsModule } from './modules/events';
 import { registerIdentityModule, trackRoutes } from './modules/identity';
 import { registerNotesModule } from './modules/notes';
+import { registerNotificationsModule } from './modules/notifications';
 import { registerOrdersModule, withOrderWriteHooks } from './modules/orders';
 import { patientWriteHooks, registerPatientsModule } from './modules/patients';
 import { registerSchedulingModule } from './modules/scheduling';
 import { registerSmartModule } from './modules/smart';
+import { registerSubscriptionsModule } from './modules/subscriptions';
 import { registerTerminologyModule } from './modules/terminology';
 import { registerVitalsModule } from './modules/vitals';
 import type { Database } from './platform/db';
@@ -180,6 +182,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   const encounters = registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
+  registerNotificationsModule(app, { config, db: deps.db, fhir, events, access, now: deps.now });
+  await registerSubscriptionsModule(app, { config, db: deps.db, fhir, events, now: deps.now });
   registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   const terminology = await registerTerminologyModule(app, {
     db: deps.db,
