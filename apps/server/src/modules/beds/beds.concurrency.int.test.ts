@@ -86,6 +86,21 @@ describe('one patient per bed under concurrency', () => {
     expect(stays.json().entry).toHaveLength(1);
   });
 
+  it('one patient admitted to five beds at once lies in exactly one of them', async () => {
+    const [patient] = await patients(1);
+    const targets = ['2', '3', '4', '5', '6'];
+    const { won, lost } = outcomes(
+      await Promise.all(targets.map((bed) => desk.request('POST', '/beds/admissions', { patient, bed: beds[bed] }))),
+    );
+    expect(won).toHaveLength(1);
+    for (const res of lost) expect(['BEDS_ALREADY_IN_BED', 'BEDS_CONFLICT']).toContain(res.json().code);
+    const view = await expectConsistent();
+    expect(Object.values(view).filter((status) => status === `occupied:${patient}`)).toHaveLength(1);
+    const stay = won[0]!.json();
+    expect((await desk.request('POST', `/beds/stays/${stay.encounter.id}/discharge`)).statusCode).toBe(200);
+    expect((await desk.request('POST', `/beds/${stay.bed.id}/cleaned`)).statusCode).toBe(200);
+  });
+
   it('a transfer and a discharge of one stay at once: one of them happens, the beds agree with it', async () => {
     for (const [round, target] of ['2', '3', '4'].entries()) {
       const [patient] = await patients(1);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Encounter, Location, Patient } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
 import type { Queryable } from '../../platform/db';
@@ -75,24 +76,25 @@ export class BedService {
           throw bedErrors.bedUnavailable(input.bed, status, 'admitted to', reasonOf(bed));
         }
         const patient = (await this.mustExist(user, 'patient', `Patient/${input.patient}`)) as Patient;
-        let encounter: Encounter;
-        if (input.encounter) {
-          encounter = await this.admitVisit(user, actor, input.encounter, patient.id!, bed.id!, at);
-        } else {
-          encounter = (await this.deps.repository.create(
-            user,
-            newInpatientEncounter(`Patient/${patient.id}`, bed.id!, at, actor.reference),
-          )) as Encounter;
-        }
+        const visit = input.encounter ? await this.visitToAdmit(user, input.encounter, patient.id!) : undefined;
+        const encounterId = visit?.id ?? randomUUID();
         const wardId = await this.wardOf(system, bed);
+        // The fence first: a second admission to this bed (or of this patient) stops here, before any write.
         await bedStore.openStay(tx, ctx.tenantId, {
           bedId: bed.id!,
           wardId,
-          encounterId: encounter.id!,
+          encounterId,
           patientId: patient.id!,
           admittedAt: at,
           startedAt: at,
         });
+        const encounter = visit
+          ? await this.admitVisit(user, actor, visit, bed.id!, at)
+          : ((await this.deps.repository.create(
+              user,
+              newInpatientEncounter(`Patient/${patient.id}`, bed.id!, at, actor.reference),
+              { id: encounterId },
+            )) as Encounter);
         const next = await this.setStatus(system, actor, bed, wardId, 'occupied', at, {
           event: 'admit',
           encounterId: encounter.id,
@@ -319,28 +321,35 @@ export class BedService {
     return stay;
   }
 
-  /** An existing visit of the patient admitted to the bed: moved on to in progress, then given the bed. */
-  private async admitVisit(
-    user: FhirContext,
-    actor: ClinicalActor,
-    encounterId: string,
-    patientId: string,
-    bedId: string,
-    at: string,
-  ): Promise<Encounter> {
-    let encounter = (await this.mustExist(user, 'encounter', `Encounter/${encounterId}`)) as Encounter;
+  /** An existing visit of the patient that may become an inpatient stay. */
+  private async visitToAdmit(user: FhirContext, encounterId: string, patientId: string): Promise<Encounter> {
+    const encounter = (await this.mustExist(user, 'encounter', `Encounter/${encounterId}`)) as Encounter;
     if (encounter.subject?.reference !== `Patient/${patientId}`) {
       throw bedErrors.referenceMismatch('encounter', 'the encounter belongs to another patient');
     }
+    if (!(TOWARDS_STAY as readonly string[]).includes(encounter.status)) {
+      throw bedErrors.encounterClosed(encounter.status);
+    }
+    return encounter;
+  }
+
+  /** The visit admitted to the bed: moved on to in progress through its lifecycle, then given the bed. */
+  private async admitVisit(
+    user: FhirContext,
+    actor: ClinicalActor,
+    visit: Encounter,
+    bedId: string,
+    at: string,
+  ): Promise<Encounter> {
+    let encounter = visit;
     const step = (TOWARDS_STAY as readonly string[]).indexOf(encounter.status);
-    if (step < 0) throw bedErrors.encounterClosed(encounter.status);
     for (const to of TOWARDS_STAY.slice(step + 1)) {
-      encounter = await this.deps.encounters.transition(user, actor, encounterId, to);
+      encounter = await this.deps.encounters.transition(user, actor, visit.id!, to);
     }
     const { resource } = await this.deps.repository.update(
       user,
       'Encounter',
-      encounterId,
+      visit.id!,
       admitted(encounter, bedId, at),
       { ifMatch: `W/"${encounter.meta?.versionId}"` },
     );
