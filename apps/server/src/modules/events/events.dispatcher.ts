@@ -8,6 +8,7 @@ import {
   pendingEvents,
   readProgress,
   recordDelivery,
+  recordDone,
   releaseLease,
 } from './events.store';
 
@@ -159,11 +160,13 @@ export class EventDispatcher {
         const events = await db.withTenant(tenantId, (q) =>
           pendingEvents(q, tenantId, subscriber.name, subscriber.types, start, batchSize),
         );
-        if (events.length > 0) await this.deliverBatch(tenantId, subscriber, events);
-        // Also past events of other types, so the next look starts after them.
-        position = await db.withTenant(tenantId, (q) =>
-          advancePosition(q, tenantId, subscriber.name, subscriber.types, start),
-        );
+        const done = events.length > 0 ? await this.deliverBatch(tenantId, subscriber, events) : [];
+        // A crash before this commits delivers the batch's events again: at least once.
+        // The position also moves past events of other types, so the next look starts after them.
+        position = await db.transaction(tenantId, async (q) => {
+          await recordDone(q, tenantId, subscriber.name, done, this.now().toISOString());
+          return advancePosition(q, tenantId, subscriber.name, subscriber.types, start);
+        });
         if (events.length < batchSize || this.stopped) break;
         if ((await claim()) === undefined) return;
       }
@@ -173,7 +176,11 @@ export class EventDispatcher {
   }
 
   /** Each aggregate's events one after the other, in sequence order; different aggregates side by side. */
-  private async deliverBatch(tenantId: string, subscriber: Subscriber, events: PendingEvent[]): Promise<void> {
+  private async deliverBatch(
+    tenantId: string,
+    subscriber: Subscriber,
+    events: PendingEvent[],
+  ): Promise<{ seq: number; attempts: number }[]> {
     const groups = new Map<string, PendingEvent[]>();
     for (const event of events) {
       const key = `${event.aggregate.type}/${event.aggregate.id}`;
@@ -182,14 +189,22 @@ export class EventDispatcher {
       else groups.set(key, [event]);
     }
     const queue = [...groups.values()];
+    const done: { seq: number; attempts: number }[] = [];
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
       for (let group = queue.shift(); group; group = queue.shift())
-        await this.deliverAggregate(tenantId, subscriber, group);
+        await this.deliverAggregate(tenantId, subscriber, group, done);
     });
     await Promise.all(workers);
+    return done;
   }
 
-  private async deliverAggregate(tenantId: string, subscriber: Subscriber, events: PendingEvent[]): Promise<void> {
+  /** Delivered events go to `done` (marked with the batch); a failure is recorded at once. */
+  private async deliverAggregate(
+    tenantId: string,
+    subscriber: Subscriber,
+    events: PendingEvent[],
+    done: { seq: number; attempts: number }[],
+  ): Promise<void> {
     const { db } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 8;
     const base = this.options.retryBaseMs ?? 1000;
@@ -238,17 +253,7 @@ export class EventDispatcher {
         );
         return;
       }
-      await db.withTenant(tenantId, (q) =>
-        recordDelivery(
-          q,
-          tenantId,
-          subscriber.name,
-          event.seq,
-          randomUUID(),
-          { status: 'done', attempts: event.attempts + 1 },
-          this.now().toISOString(),
-        ),
-      );
+      done.push({ seq: event.seq, attempts: event.attempts + 1 });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, fhirClient, newTenantId, signIn, type TestApp } from '../../../test/test-app';
 import type { StoredEvent } from './events.types';
 
@@ -194,6 +195,9 @@ describe('events from FHIR writes and the admin API', () => {
         data: { encounterId: encounter.id, patientId: patient.id, class: 'AMB', finishedAt: '2026-11-24T09:30:00Z' },
       }),
     ]);
+    for (const event of [...registered.json().events, ...visits.json().events] as StoredEvent[]) {
+      expect(eventSchemaErrors(event.type, event.version, event.data)).toEqual([]);
+    }
     // No names in events.
     expect(JSON.stringify(registered.json())).not.toContain('Okafor');
 

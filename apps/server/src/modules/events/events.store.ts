@@ -252,6 +252,26 @@ export async function recordDelivery(
   );
 }
 
+/** Marks a batch of events done for a subscriber in one statement. */
+export async function recordDone(
+  db: Queryable,
+  tenantId: string,
+  subscriber: string,
+  done: { seq: number; attempts: number }[],
+  now: string,
+): Promise<void> {
+  if (done.length === 0) return;
+  await db.query(
+    `INSERT INTO event_delivery (tenant_id, id, subscriber, event_seq, status, attempts, updated_at)
+     SELECT $1, gen_random_uuid(), $2, d.seq, 'done', d.attempts, $3::timestamptz
+       FROM unnest($4::bigint[], $5::integer[]) AS d(seq, attempts)
+     ON CONFLICT (tenant_id, subscriber, event_seq) DO UPDATE
+       SET status = 'done', attempts = EXCLUDED.attempts, last_error = NULL, next_attempt_at = NULL,
+           updated_at = EXCLUDED.updated_at`,
+    [tenantId, subscriber, now, done.map((entry) => entry.seq), done.map((entry) => entry.attempts)],
+  );
+}
+
 /**
  * Moves the subscriber's position up to just before its first unfinished event (matching its types), so
  * later scans start there.
