@@ -12,16 +12,20 @@ type WithId = { Params: { id: string } };
  * A caller whose only role is patient acts for themselves (the portal): the tenant's self-booking rules
  * apply, and the FHIR policy keeps them to their own compartment.
  */
-function selfOf(request: FastifyRequest): SelfService {
+async function selfOf(request: FastifyRequest, appointments: AppointmentService): Promise<SelfService> {
   const principal = request.principal;
   if (!principal?.roles.length || principal.roles.some((role) => role !== 'patient')) return undefined;
-  const patientId = principal.fhirUser?.startsWith('Patient/') ? principal.fhirUser.slice(8) : undefined;
+  const fhirUser =
+    principal.fhirUser ??
+    (principal.userId ? await appointments.memberFhirUser(request.tenantId, principal.userId) : undefined);
+  const patientId = fhirUser?.startsWith('Patient/') ? fhirUser.slice(8) : undefined;
   if (!patientId) throw schedulingErrors.forbidden('Your account is not linked to a patient record');
   return { patientId };
 }
 
 function staffOnly(request: FastifyRequest, action: string): void {
-  if (selfOf(request)) throw schedulingErrors.forbidden(`Patients cannot ${action} appointments`);
+  if (request.principal?.roles.length && request.principal.roles.every((role) => role === 'patient'))
+    throw schedulingErrors.forbidden(`Patients cannot ${action} appointments`);
 }
 
 const actor = (request: FastifyRequest) => clinicalActorOf(request, /^(Practitioner|PractitionerRole)\//);
@@ -36,7 +40,12 @@ export function registerAppointmentRoutes(app: FastifyInstance, appointments: Ap
     { config, schema: { tags: TAGS, summary: 'Book a slot for a patient (409 when it is taken)' } },
     async (request, reply) => {
       const input = parse(bookBody, request.body);
-      const appointment = await appointments.book(fhirContextOf(request), actor(request), input, selfOf(request));
+      const appointment = await appointments.book(
+        fhirContextOf(request),
+        actor(request),
+        input,
+        await selfOf(request, appointments),
+      );
       return reply.code(201).header('location', `/appointments/${appointment.id}`).send(appointment);
     },
   );
@@ -49,7 +58,7 @@ export function registerAppointmentRoutes(app: FastifyInstance, appointments: Ap
     },
     async (request) => {
       const query = parse(appointmentQuery, request.query);
-      const self = selfOf(request);
+      const self = await selfOf(request, appointments);
       return appointments.calendar(fhirContextOf(request), actor(request), {
         ...query,
         ...(self ? { patient: self.patientId } : {}),
@@ -68,7 +77,13 @@ export function registerAppointmentRoutes(app: FastifyInstance, appointments: Ap
     { config, schema: { tags: TAGS, summary: 'Move the appointment to another slot ({ slot })' } },
     async (request) => {
       const { slot } = parse(rescheduleBody, request.body);
-      return appointments.reschedule(fhirContextOf(request), actor(request), request.params.id, slot, selfOf(request));
+      return appointments.reschedule(
+        fhirContextOf(request),
+        actor(request),
+        request.params.id,
+        slot,
+        await selfOf(request, appointments),
+      );
     },
   );
 
@@ -77,7 +92,13 @@ export function registerAppointmentRoutes(app: FastifyInstance, appointments: Ap
     { config, schema: { tags: TAGS, summary: 'Cancel the appointment with a reason code; the slot is offered on' } },
     async (request) => {
       const { reason } = parse(cancelBody, request.body);
-      return appointments.cancel(fhirContextOf(request), actor(request), request.params.id, reason, selfOf(request));
+      return appointments.cancel(
+        fhirContextOf(request),
+        actor(request),
+        request.params.id,
+        reason,
+        await selfOf(request, appointments),
+      );
     },
   );
 

@@ -200,6 +200,11 @@ export class AppointmentService {
     return { appointment, encounter: encounter! };
   }
 
+  /** The FHIR resource a member is, from their membership (session sign-ins carry none in the token). */
+  async memberFhirUser(tenantId: string, userId: string): Promise<string | undefined> {
+    return this.deps.repository.reading({ tenantId }, (q) => store.memberFhirUser(q, tenantId, userId));
+  }
+
   async read(ctx: FhirContext, id: string): Promise<Appointment> {
     try {
       return (await this.deps.repository.read(ctx, 'Appointment', id)) as Appointment;
