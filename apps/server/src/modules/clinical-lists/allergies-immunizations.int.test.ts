@@ -134,7 +134,7 @@ describe('allergies and intolerances', () => {
     expect(wrong.statusCode, wrong.body).toBe(200);
     expect(wrong.json().clinicalStatus).toBeUndefined();
     const revived = await nurse.fhir.put(`AllergyIntolerance/${allergy.id}`, {
-      ...wrong.json(),
+      ...(wrong.json() as AllergyIntolerance),
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }],
       },

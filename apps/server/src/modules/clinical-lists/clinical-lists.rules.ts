@@ -107,7 +107,9 @@ export function problemViolation(before: Condition | undefined, after: Condition
   }
   if (verification === ENTERED_IN_ERROR) return undefined;
   const status = problemClinicalStatus(after);
-  if (status === 'resolved' && !hasAbatement(after)) {
+  // Records already resolved without a date (kept from before this rule) may still be moved, e.g. by a merge.
+  const undatedBefore = before && problemClinicalStatus(before) === 'resolved' && !hasAbatement(before);
+  if (status === 'resolved' && !hasAbatement(after) && !undatedBefore) {
     return {
       expression: 'Condition.abatement',
       path: 'abatement',

@@ -160,7 +160,7 @@ describe('the problem list', () => {
     });
     expect(resolved.statusCode, resolved.body).toBe(200);
     const backToActive = await physician.fhir.put(`Condition/${created.id}`, {
-      ...resolved.json(),
+      ...(resolved.json() as Condition),
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
       },
