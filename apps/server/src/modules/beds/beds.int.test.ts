@@ -285,6 +285,25 @@ describe('admit, transfer, discharge', () => {
     expect(bed.encounter).toBeUndefined();
   });
 
+  it('keeps each tenant to its own beds, in its own tables too (row-level security)', async () => {
+    const other = newTenantId();
+    const otherDesk = await signIn(app, { role: 'front_desk', tenantId: other });
+    expect((await otherDesk.request('GET', '/beds/board')).json().wards).toEqual([]);
+    expect((await otherDesk.request('GET', `/beds/wards/${wardId}`)).statusCode).toBe(404);
+    const admit = await otherDesk.request('POST', '/beds/admissions', { patient: 'x', bed: beds['A/1'] });
+    expect(admit.json()).toMatchObject({ code: 'BEDS_NOT_FOUND', path: 'bed' });
+    // Queries without a tenant filter still see only the tenant's own rows.
+    const count = (tenant: string, table: string) =>
+      app.db.withTenant(
+        tenant,
+        async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n,
+      );
+    for (const table of ['bed_occupancy', 'bed_status_change']) {
+      expect(await count(other, table)).toBe(0);
+      expect(await count(tenantId, table)).toBeGreaterThan(0);
+    }
+  });
+
   it('publishes bed events in the move transaction, each matching its schema', async () => {
     const rows = await app.db.withTenant(tenantId, (db) =>
       db.query<{ type: string; version: number; aggregate_type: string; data: Record<string, unknown> }>(
