@@ -278,3 +278,15 @@ describe('the patient summary', () => {
     expect(summary.json().allergies.map((a: { id: string }) => a.id)).toEqual([allergy.id]);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every list under its tag', async () => {
+    const res = await app.app.inject({ method: 'GET', url: '/docs/json' });
+    const paths = res.json().paths as Record<string, Record<string, { tags?: string[]; summary?: string }>>;
+    for (const list of ['problems', 'allergies', 'immunizations', 'procedures', 'assessments']) {
+      expect(paths[`/patients/{id}/${list}`]?.post?.tags, list).toEqual([list]);
+      expect(paths[`/patients/{id}/${list}/{itemId}/entered-in-error`]?.post?.summary, list).toBeDefined();
+    }
+    expect(paths['/assessments/systems']?.get?.tags).toEqual(['assessments']);
+  });
+});
