@@ -1,5 +1,6 @@
 import type { Communication, Observation, ServiceRequest } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type TestApp } from '../../../test/test-app';
 import { USER_IDENTIFIER_SYSTEM } from '../identity';
 import { type Caller, memberOf, serviceClient } from './orders.int-helpers';
@@ -242,9 +243,17 @@ describe('results', () => {
       communicationId: alert.id,
       critical: [{ code: '2823-3', interpretation: 'HH' }],
     });
+    expect(event.data.requesterUserId).toBe(physician.userId);
+    expect(eventSchemaErrors('result.critical', event.version, event.data)).toEqual([]);
     expect(JSON.stringify(event)).not.toContain('Okafor');
     const placed = await admin.request('GET', `/events?type=order.placed&aggregate=ServiceRequest/${cbcId}`);
     expect(placed.json().events[0].data).toMatchObject({ orderId: cbcId, kind: 'lab', code: '58410-2' });
+    expect(eventSchemaErrors('order.placed', 1, placed.json().events[0].data)).toEqual([]);
+    const available = await admin.request(
+      'GET',
+      `/events?type=result.available&aggregate=DiagnosticReport/${reportId}`,
+    );
+    expect(eventSchemaErrors('result.available', 1, available.json().events[0].data)).toEqual([]);
   });
 
   it("shows the critical result first in the requester's inbox; acknowledging is audited", async () => {

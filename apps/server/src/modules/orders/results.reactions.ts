@@ -1,6 +1,7 @@
 import type { Bundle, Communication, DiagnosticReport, Observation, ServiceRequest } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
 import type { Queryable } from '../../platform/db';
+import { USER_IDENTIFIER_SYSTEM } from '../identity';
 import type { EventPublisher } from './orders.events';
 import { idOf } from './orders.service';
 import { isFinalReport } from './orders.state';
@@ -94,7 +95,11 @@ async function react(deps: ReactionDeps, tx: Queryable, ctx: FhirContext, report
         code: observation.code.coding?.[0]?.code,
         interpretation: observation.interpretation?.[0]?.coding?.[0]?.code,
       })),
-      requester: order.requester?.reference ?? order.requester?.identifier?.value,
+      // The requester's FHIR identity when the order names one, and their account (ids only).
+      ...(order.requester?.reference ? { requester: order.requester.reference } : {}),
+      ...(order.requester?.identifier?.system === USER_IDENTIFIER_SYSTEM
+        ? { requesterUserId: order.requester.identifier.value }
+        : {}),
     },
   });
 }
