@@ -1,6 +1,7 @@
 import type { Appointment, Encounter } from '@medplum/fhirtypes';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
 import { book, booked, createSchedule, DAY, everyDay, freeSlots, HOUR } from './scheduling.int-helpers';
 
@@ -262,6 +263,41 @@ describe('check-in', () => {
     expect(stored.participant[0].individual.reference).toBe(`Practitioner/${practitionerId}`);
     const again = await desk.request('POST', `/appointments/${appointment.id}/check-in`);
     expect(again.json().code).toBe('SCHEDULING_INVALID_STATE');
+  });
+});
+
+describe('domain events', () => {
+  it('publishes booked, rescheduled, cancelled and checked-in on the outbox, each matching its schema', async () => {
+    const [a, b, c] = await freeSlots(desk, { practitioner: practitionerId }, ...week(), 3);
+    const first = await booked(desk, a!.id, patientA, { visitType: consult.id });
+    await desk.request('POST', `/appointments/${first.id}/reschedule`, { slot: b!.id });
+    await desk.request('POST', `/appointments/${first.id}/cancel`, { reason: 'prov-sched' });
+    const second = await booked(desk, c!.id, patientB);
+    await desk.request('POST', `/appointments/${second.id}/check-in`);
+    const events = [];
+    for (const id of [first.id, second.id]) {
+      const res = await admin.request('GET', `/events?aggregate=Appointment/${id}`);
+      expect(res.statusCode, res.body).toBe(200);
+      // Newest first in the answer; in the order they happened here.
+      events.push(...res.json().events.sort((x: { seq: number }, y: { seq: number }) => x.seq - y.seq));
+    }
+    expect(events.map((event: { type: string }) => event.type)).toEqual([
+      'appointment.booked',
+      'appointment.rescheduled',
+      'appointment.cancelled',
+      'appointment.booked',
+      'appointment.checked-in',
+    ]);
+    for (const event of events) expect(eventSchemaErrors(event.type, event.version, event.data)).toEqual([]);
+    expect(events[0].data).toMatchObject({
+      appointment: first.id,
+      patient: patientA,
+      slot: a!.id,
+      visitType: 'consult',
+    });
+    expect(events[1].data).toMatchObject({ fromSlot: a!.id, slot: b!.id });
+    expect(events[2].data).toMatchObject({ status: 'cancelled', reason: 'prov-sched' });
+    expect(events[4].data.encounter).toBeDefined();
   });
 });
 
