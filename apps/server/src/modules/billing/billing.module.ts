@@ -9,11 +9,14 @@ import { registerCatalogRoutes } from './catalog.routes';
 import { ChargesService } from './charges';
 import { type EventSubscriber, subscribeToAppointments } from './charges.events';
 import { registerChargeRoutes } from './charges.routes';
+import { type PaymentGateway, TestPaymentGateway } from './gateway';
 import { InvoicesService } from './invoices';
 import { registerInvoiceRoutes } from './invoices.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { LedgerService } from './ledger.service';
 import { LedgerStore } from './ledger.store';
+import { PaymentsService } from './payments';
+import { registerPaymentRoutes } from './payments.routes';
 
 export interface BillingModuleOptions {
   db: Database;
@@ -21,6 +24,11 @@ export interface BillingModuleOptions {
   audit: AuditService;
   /** The domain events bus (modules/events): billing publishes to it and follows appointments. */
   events?: (EventPublisher & Partial<EventSubscriber>) | undefined;
+  /**
+   * The card payment gateway. None is wired for production yet: the development gateway approves the
+   * test token `tok_visa` and signs its webhooks with a secret made at start.
+   */
+  gateway?: PaymentGateway | undefined;
   now?: (() => Date) | undefined;
 }
 
@@ -29,6 +37,15 @@ export interface BillingModule {
   catalog: CatalogService;
   charges: ChargesService;
   invoices: InvoicesService;
+  payments: PaymentsService;
+  gateway: PaymentGateway;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The billing module's payment gateway (tests sign webhooks with its secret). */
+    billingGateway: PaymentGateway;
+  }
 }
 
 /** Billing and revenue: catalog, charges, invoices, payments, claims, and the ledger under all of them. */
@@ -48,14 +65,25 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
     events: options.events,
     now,
   });
+  const gateway = options.gateway ?? new TestPaymentGateway();
+  app.decorate('billingGateway', gateway);
+  const payments = new PaymentsService({
+    db: options.db,
+    ledger: store,
+    audit: options.audit,
+    gateway,
+    events: options.events,
+    now,
+  });
   repository.addWriteGuard('Invoice', invoiceWriteGuard);
   repository.addWriteGuard('ChargeItem', chargeItemWriteGuard);
   registerLedgerRoutes(app, ledger);
   registerCatalogRoutes(app, catalog);
   registerChargeRoutes(app, charges);
   registerInvoiceRoutes(app, invoices, repository);
+  registerPaymentRoutes(app, payments, { db: options.db, ledger: store, gateway, now });
   if (options.events?.subscribe) {
     subscribeToAppointments(options.events as EventSubscriber, catalog, charges, now);
   }
-  return { ledger, catalog, charges, invoices };
+  return { ledger, catalog, charges, invoices, payments, gateway };
 }
