@@ -206,6 +206,37 @@ describe('events from FHIR writes and the admin API', () => {
     expect(bad.json().path).toBe('limit');
   });
 
+  it('publishes patient.merged when a merge links the source to its target', async () => {
+    const admin = await signIn(app, { role: 'tenant_admin', tenantId: newTenantId() });
+    const fhir = fhirClient(app, admin.tenantId);
+    const target = await fhir.create({
+      resourceType: 'Patient',
+      name: [{ family: 'Adeyemi' }],
+      birthDate: '1970-01-01',
+    });
+    const source = await fhir.create({
+      resourceType: 'Patient',
+      name: [{ family: 'Adeyemy' }],
+      birthDate: '1970-01-01',
+    });
+    const merged = await app.app.inject({
+      method: 'POST',
+      url: '/patients/merge',
+      headers: { 'x-meridian-tenant': admin.tenantId },
+      payload: { source: source.id, target: target.id },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+    const res = await admin.request('GET', '/events?type=patient.merged');
+    const events = res.json().events as StoredEvent[];
+    expect(events).toEqual([
+      expect.objectContaining({
+        aggregate: { type: 'Patient', id: target.id },
+        data: { sourceId: source.id, targetId: target.id },
+      }),
+    ]);
+    expect(eventSchemaErrors('patient.merged', 1, events[0]!.data)).toEqual([]);
+  });
+
   it('shows a tenant only its own events, and only to its admins', async () => {
     const one = await signIn(app, { role: 'tenant_admin', tenantId: newTenantId() });
     const other = await signIn(app, { role: 'tenant_admin', tenantId: newTenantId() });
