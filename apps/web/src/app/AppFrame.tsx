@@ -14,10 +14,12 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivityHeartbeat,
+  IconApps,
   IconHome,
   IconListSearch,
   IconLock,
   IconSearch,
+  IconShieldLock,
   IconUserCog,
   IconUserPlus,
   IconUsers,
@@ -37,6 +39,8 @@ const ICONS: Record<string, ReactNode> = {
   '/patients/new': <IconUserPlus size={18} aria-hidden />,
   '/console/system-health': <IconActivityHeartbeat size={18} aria-hidden />,
   '/console/users': <IconUserCog size={18} aria-hidden />,
+  '/console/policies': <IconShieldLock size={18} aria-hidden />,
+  '/console/smart-apps': <IconApps size={18} aria-hidden />,
   '/console/audit': <IconListSearch size={18} aria-hidden />,
   '/console/vault': <IconLock size={18} aria-hidden />,
 };

@@ -35,6 +35,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
   },
   { to: '/console/system-health', label: 'System health', section: 'Administration', roles: ADMIN },
   { to: '/console/users', label: 'Users', section: 'Administration', roles: ADMIN },
+  { to: '/console/policies', label: 'Access policies', section: 'Administration', roles: ADMIN },
+  { to: '/console/smart-apps', label: 'SMART apps', section: 'Administration', roles: ADMIN },
   { to: '/console/audit', label: 'Audit trail', section: 'Administration', roles: ADMIN },
   { to: '/console/vault', label: 'Vault', section: 'Administration', roles: ADMIN },
 ];
@@ -45,6 +47,8 @@ export const SCREEN_ROLES = {
   systemHealth: ADMIN,
   users: ADMIN,
   auditTrail: ADMIN,
+  policies: ADMIN,
+  smartApps: ADMIN,
   vault: ADMIN,
 };
 

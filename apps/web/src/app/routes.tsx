@@ -77,6 +77,18 @@ export const auditTrailRoute = createRoute({
   validateSearch: parseAuditFilter,
 });
 
+export const policiesRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/policies',
+  component: lazyRouteComponent(() => import('../admin/PoliciesPage'), 'PoliciesPage'),
+});
+
+export const smartAppsRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/console/smart-apps',
+  component: lazyRouteComponent(() => import('../admin/SmartAppsPage'), 'SmartAppsPage'),
+});
+
 // The vault section is one lazily loaded screen; the rest of the address (secrets, policies/<name>, ...)
 // picks its view inside it. /vault/v1/* itself is the server's proxy to Meridian Vault, hence /console/vault.
 export const vaultRoute = createRoute({
@@ -96,6 +108,8 @@ const routeTree = rootRoute.addChildren([
     systemHealthRoute,
     usersRoute,
     auditTrailRoute,
+    policiesRoute,
+    smartAppsRoute,
     vaultRoute,
   ]),
 ]);
