@@ -1,16 +1,18 @@
-import type { Location } from '@medplum/fhirtypes';
+import type { Encounter, Location } from '@medplum/fhirtypes';
 import { FhirError, type FhirRepository } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import { bedStatusOf, idOf, levelOf } from './beds.status';
 import { bedStore } from './beds.store';
 
-function refuse(message: string): FhirError {
+function refuse(message: string, expression = 'Location.operationalStatus'): FhirError {
   return new FhirError(
     422,
-    [{ severity: 'error', code: 'business-rule', diagnostics: message, expression: ['Location.operationalStatus'] }],
+    [{ severity: 'error', code: 'business-rule', diagnostics: message, expression: [expression] }],
     'FHIR_BUSINESS_RULE',
   );
 }
+
+const CLOSED = new Set(['finished', 'cancelled', 'entered-in-error']);
 
 async function wardOf(repository: FhirRepository, tx: Queryable, tenantId: string, bed: Location) {
   const parentId = idOf(bed.partOf?.reference);
@@ -29,11 +31,26 @@ async function wardOf(repository: FhirRepository, tx: Queryable, tenantId: strin
  * write's transaction: the bed's status must agree with `bed_occupancy` — occupied exactly while a stay
  * is open, so a plain FHIR write can neither mark a bed occupied nor free or delete a bed a patient lies
  * in — and a status the history has not seen yet (a bed created or changed through plain FHIR) is
- * recorded, so occupancy and turnover count it.
+ * recorded, so occupancy and turnover count it. An Encounter holding a bed cannot be closed or deleted
+ * but by discharge from the board, so no bed stays occupied by a finished visit.
  */
 export function watchBedWrites(repository: FhirRepository): void {
   repository.onWrite(async (tx, events) => {
     for (const event of events) {
+      if (event.resourceType === 'Encounter' && event.resource) {
+        // A stay in a bed ends by discharge on the board, which frees the bed before the visit closes.
+        const status = (event.resource as Encounter).status;
+        if (
+          (event.action === 'delete' || CLOSED.has(status)) &&
+          (await bedStore.openStayOf(tx, event.tenantId, event.id))
+        ) {
+          throw refuse(
+            'The patient lies in a bed for this encounter: discharge them from the bed board first',
+            'Encounter.status',
+          );
+        }
+        continue;
+      }
       if (event.resourceType !== 'Location' || !event.resource) continue;
       const bed = event.resource as Location;
       if (levelOf(bed) !== 'bed') continue;

@@ -221,6 +221,19 @@ describe('admit, transfer, discharge', () => {
     });
     expect(freed.statusCode).toBe(422);
     expect((await admin.fhir.delete(`Location/${bed.id}`)).statusCode).toBe(422);
+    // The visit closes by discharge from the board, not behind its back (the bed would stay occupied).
+    const checkOut = await physician.request('POST', `/encounters/${encounter.id}/check-out`);
+    expect(checkOut.statusCode, checkOut.body).toBe(422);
+    const stored = (await physician.fhir.get(`Encounter/${encounter.id}`)).json() as Encounter;
+    const finishedThroughFhir = await physician.fhir.put(`Encounter/${encounter.id}`, {
+      ...stored,
+      status: 'finished',
+    });
+    expect(finishedThroughFhir.statusCode).toBe(422);
+    expect(finishedThroughFhir.json().issue[0]).toMatchObject({
+      code: 'business-rule',
+      expression: ['Encounter.status'],
+    });
     expect(await boardOf()).toEqual(board({ 'A/2': `occupied:${patient}` }));
 
     const out = await desk.request('POST', `/beds/stays/${encounter.id}/discharge`);

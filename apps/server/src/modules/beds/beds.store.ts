@@ -99,6 +99,14 @@ export const bedStore = {
     ]);
   },
 
+  async openStayOf(db: Queryable, tenantId: string, encounterId: string): Promise<boolean> {
+    const { rows } = await db.query(
+      'SELECT 1 FROM bed_occupancy WHERE tenant_id = $1 AND encounter_id = $2 AND ended_at IS NULL',
+      [tenantId, encounterId],
+    );
+    return rows.length > 0;
+  },
+
   async openStayOfBed(db: Queryable, tenantId: string, bedId: string): Promise<Occupancy | undefined> {
     const { rows } = await db.query<Occupancy>(
       `SELECT ${OCCUPANCY_COLUMNS} FROM bed_occupancy WHERE tenant_id = $1 AND bed_id = $2 AND ended_at IS NULL`,
