@@ -125,6 +125,24 @@ describe('allergies and intolerances', () => {
     ).toEqual([replaced.json().id, nkda.json().id].sort());
   });
 
+  it('lets only one of "no known allergy" and an allergy recorded at the same moment through', async () => {
+    const patients = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => newPatient(`Varga${n}`)));
+    const outcomes = await Promise.all(
+      patients.map(async (patient) => {
+        const [nka, allergy] = await Promise.all([
+          nurse.request('POST', `/patients/${patient}/allergies/no-known`, {}),
+          physician.request('POST', `/patients/${patient}/allergies`, {
+            substance: 'Aspirin',
+            category: ['medication'],
+          }),
+        ]);
+        const stored = await nurse.request('GET', `/patients/${patient}/allergies?status=active`);
+        return { statuses: [nka.statusCode, allergy.statusCode].sort(), active: stored.json().items.length };
+      }),
+    );
+    for (const outcome of outcomes) expect(outcome).toEqual({ statuses: [201, 409], active: 1 });
+  });
+
   it('keeps an allergy entered in error so, through FHIR too', async () => {
     const patient = await newPatient('Osei');
     const allergy = (await nurse.request('POST', `/patients/${patient}/allergies`, { substance: 'Codeine' })).json();

@@ -6,6 +6,7 @@ import { concept, NO_KNOWN_ALLERGY, type NoKnownScope, noKnownScopeOf, SYSTEMS }
 import { clinicalListErrors } from './clinical-lists.errors';
 import { actorReference, type ClinicalRecords, statusNote, violationError } from './clinical-lists.records';
 import { allergyClinicalStatus, allergyVerificationStatus, allergyViolation } from './clinical-lists.rules';
+import { lockPatientAllergies } from './clinical-lists.store';
 
 const RECORDER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson)\//;
 const SUBSTANCE_SYSTEMS = [SYSTEMS.rxnorm, SYSTEMS.snomed, SYSTEMS.unii];
@@ -159,6 +160,7 @@ export class AllergiesService {
         if (violation) throw violationError(violation);
         // Back in force: the same rule as a new record against "no known allergy".
         if (inForce(next) && !inForce(current)) {
+          if (inTx.tx) await lockPatientAllergies(inTx.tx, ctx.tenantId, patientId);
           await this.checkNoKnown(inTx, actor, patientId, next, input.replaceNoKnownAllergies);
         }
         return next;
@@ -194,7 +196,10 @@ export class AllergiesService {
       const inTx = { ...ctx, tx };
       const patient = await this.records.patient(inTx, patientId);
       await this.records.encounter(inTx, patient, encounter);
-      if (inForce(allergy)) await this.checkNoKnown(inTx, actor, patientId, allergy, replaceNoKnown);
+      if (inForce(allergy)) {
+        await lockPatientAllergies(tx, ctx.tenantId, patientId);
+        await this.checkNoKnown(inTx, actor, patientId, allergy, replaceNoKnown);
+      }
       return (await repository.create(inTx, allergy)) as AllergyIntolerance;
     });
   }
