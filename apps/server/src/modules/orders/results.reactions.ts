@@ -52,9 +52,9 @@ async function react(deps: ReactionDeps, tx: Queryable, ctx: FhirContext, report
   const { repository, search, events } = deps;
   const inTx = { ...ctx, tx };
   const orderRef = report.basedOn?.find((ref) => ref.reference?.startsWith('ServiceRequest/'))?.reference;
-  const order = orderRef
-    ? await readOrNothing<ServiceRequest>(repository, inTx, 'ServiceRequest', idOf(orderRef)!)
-    : undefined;
+  // Reports of no order (imported histories) are left alone: nobody waits for them.
+  if (!orderRef) return;
+  const order = await readOrNothing<ServiceRequest>(repository, inTx, 'ServiceRequest', idOf(orderRef)!);
   if (order && isFinalReport(report.status) && order.status === 'active') {
     await repository.update(inTx, 'ServiceRequest', order.id!, { ...order, status: 'completed' });
   }
