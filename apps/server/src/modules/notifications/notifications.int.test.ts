@@ -289,6 +289,47 @@ describe('appointment notifications', () => {
   });
 });
 
+describe('booking through the scheduling API', () => {
+  it('confirms an appointment booked with POST /appointments, at the schedule’s local time', async () => {
+    const tenantId = newTenantId();
+    const fhir = await clinic(tenantId);
+    const admin = await member(app, tenantId, 'tenant_admin');
+    const desk = await member(app, tenantId, 'front_desk');
+    const practitioner = await fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Okafor' }] });
+    const schedule = await admin.request('POST', '/scheduling/schedules', {
+      practitioner: practitioner.id,
+      timeZone: 'America/New_York',
+      horizonDays: 10,
+      availability: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '09:00', end: '10:00', slotMinutes: 60 },
+      ],
+    });
+    expect(schedule.statusCode, schedule.body).toBe(201);
+    const from = new Date(current.getTime() + 2 * 86_400_000);
+    const query = new URLSearchParams({
+      practitioner: practitioner.id,
+      from: from.toISOString(),
+      to: new Date(from.getTime() + 3 * 86_400_000).toISOString(),
+    });
+    const slots = await desk.request('GET', `/scheduling/slots?${query}`);
+    expect(slots.statusCode, slots.body).toBe(200);
+    const slot = slots.json().slots[0] as { id: string; start: string };
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Chidi'], family: 'Eze' }],
+      telecom: [{ system: 'email', value: 'chidi@example.org' }],
+    });
+    const booking = await desk.request('POST', '/appointments', { slot: slot.id, patient: patient.id });
+    expect(booking.statusCode, booking.body).toBe(201);
+
+    await app.events.drain();
+    await app.app.notifications.runDue();
+    expect(mailbox.map((mail) => mail.to[0])).toEqual(['chidi@example.org']);
+    // 09:00 in New York, whatever the server's zone (NOTIFY_TIME_ZONE is Europe/Madrid here).
+    expect(mailbox[0]!.raw).toMatch(/at 9:00\sAM is confirmed/);
+  });
+});
+
 describe('clinical and security alerts', () => {
   it('alerts the ordering clinician of a critical result in the app and by email', async () => {
     const tenantId = newTenantId();

@@ -5,7 +5,9 @@ import type {
   Practitioner,
   PractitionerRole,
   Resource,
+  Schedule,
   ServiceRequest,
+  Slot,
 } from '@medplum/fhirtypes';
 import { DateTime } from 'luxon';
 import type { FhirServices } from '../../fhir';
@@ -66,6 +68,9 @@ const APPOINTMENT_KINDS: Record<string, NotificationKind> = {
   'appointment.rescheduled': 'appointment-rescheduled',
   'appointment.cancelled': 'appointment-cancellation',
 };
+
+/** Where schedules keep their IANA time zone (the scheduling module writes it). */
+const TIMEZONE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/timezone';
 
 export const NOTIFICATION_EVENT_TYPES = [...Object.keys(APPOINTMENT_KINDS), 'result.critical'];
 
@@ -128,6 +133,20 @@ export class NotificationsService {
     return result.rows[0]?.name ?? '';
   }
 
+  /** The schedule's IANA zone (Appointment.slot → Slot.schedule → Schedule's timezone extension), or the event's. */
+  private async zoneOf(
+    tenantId: string,
+    appointment: Appointment,
+    data: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    const slot = await this.readResource<Slot>(tenantId, appointment.slot?.[0]?.reference);
+    const schedule = await this.readResource<Schedule>(tenantId, slot?.schedule?.reference);
+    const zone =
+      schedule?.extension?.find((extension) => extension.url === TIMEZONE_EXTENSION)?.valueCode ??
+      (typeof data.timeZone === 'string' ? data.timeZone : undefined);
+    return zone && DateTime.now().setZone(zone).isValid ? zone : undefined;
+  }
+
   private async onAppointment(event: NotificationEvent, tenantId: string, kind: NotificationKind): Promise<void> {
     const appointmentId = event.aggregate.id;
     const appointment = await this.readResource<Appointment>(tenantId, `Appointment/${appointmentId}`);
@@ -137,7 +156,7 @@ export class NotificationsService {
       .find((reference) => reference?.startsWith('Patient/'));
     const patient = await this.readResource<Patient>(tenantId, patientRef);
     const about = `Appointment/${appointmentId}`;
-    const zone = typeof event.data.timeZone === 'string' ? event.data.timeZone : this.deps.settings.timeZone;
+    const zone = (await this.zoneOf(tenantId, appointment, event.data)) ?? this.deps.settings.timeZone;
     const now = this.now;
     // Everything read before the transaction: PGlite has one connection, so no other work may nest in it.
     const clinic = await this.tenantName(tenantId);
