@@ -69,7 +69,7 @@ export function registerAppointmentRoutes(app: FastifyInstance, appointments: Ap
   app.get<WithId>(
     '/appointments/:id',
     { config, schema: { tags: TAGS, summary: 'The Appointment' } },
-    async (request) => appointments.read(fhirContextOf(request), request.params.id),
+    async (request) => appointments.readFor(fhirContextOf(request), actor(request), request.params.id),
   );
 
   app.post<WithId>(

@@ -205,6 +205,25 @@ export class AppointmentService {
     return this.deps.repository.reading({ tenantId }, (q) => store.memberFhirUser(q, tenantId, userId));
   }
 
+  /** Reads for a caller: the access is on record before the answer leaves. */
+  async readFor(ctx: FhirContext, actor: ClinicalActor, id: string): Promise<Appointment> {
+    const appointment = await this.read(ctx, id);
+    await this.deps.audit.record({
+      tenantId: ctx.tenantId,
+      userId: actor.userId,
+      clientId: actor.clientId,
+      roles: actor.roles,
+      ip: actor.ip,
+      requestId: actor.requestId,
+      action: 'read',
+      outcome: 'success',
+      patientId: patientOf(appointment),
+      resourceType: 'Appointment',
+      resourceId: appointment.id,
+    });
+    return appointment;
+  }
+
   async read(ctx: FhirContext, id: string): Promise<Appointment> {
     try {
       return (await this.deps.repository.read(ctx, 'Appointment', id)) as Appointment;

@@ -111,6 +111,40 @@ describe('schedules and slot search', () => {
   });
 });
 
+describe('what a booking must fit', () => {
+  it('answers 404 for an unknown slot and 422 for a visit type longer than the slot', async () => {
+    const missing = await book(desk, '00000000-0000-4000-8000-00000000dead', patientA);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('SCHEDULING_NOT_FOUND');
+    const long = await admin.request('POST', '/scheduling/visit-types', {
+      code: 'procedure',
+      name: 'Procedure',
+      durationMinutes: 90,
+    });
+    const [slot] = await freeSlots(desk, { practitioner: practitionerId }, ...week(), 1);
+    const res = await book(desk, slot!.id, patientA, { visitType: long.json().id });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'SCHEDULING_VISIT_TYPE_MISMATCH', path: 'visitType' });
+  });
+
+  it('a Schedule made inactive through FHIR leaves the search, keeping its booked slots', async () => {
+    const practitioner = (await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Kahn' }] })).id;
+    const schedule = await createSchedule(admin, {
+      practitioner,
+      timeZone: 'UTC',
+      horizonDays: 10,
+      availability: [{ days: everyDay, start: '09:00', end: '12:00', slotMinutes: 60 }],
+    });
+    const [slot] = await freeSlots(desk, { practitioner }, ...week(), 1);
+    const appointment = await booked(desk, slot!.id, patientA);
+    const current = (await admin.fhir.get(`Schedule/${schedule.id}`)).json();
+    expect((await admin.fhir.put(`Schedule/${schedule.id}`, { ...current, active: false })).statusCode).toBe(200);
+    expect(await freeSlots(desk, { practitioner }, ...week())).toEqual([]);
+    expect((await desk.request('GET', `/appointments/${appointment.id}`)).json().status).toBe('booked');
+    expect((await desk.fhir.get(`Slot/${slot!.id}`)).json().status).toBe('busy');
+  });
+});
+
 /** The next local dates on which `zone` changes its UTC offset, within `days`. */
 function offsetChanges(zone: string, days: number): string[] {
   const changes: string[] = [];

@@ -82,6 +82,11 @@ export function slotSeatKeeper(repository: FhirRepository, onFreed: SlotFreedLis
     const touched = new Set<string>();
     const freed: string[] = [];
     for (const event of events) {
+      if (event.resourceType === 'Schedule') {
+        const schedule = event.resource as { active?: boolean } | undefined;
+        if (event.action === 'delete' || schedule?.active === false) await closeSchedule(tx, tenantId, event.id);
+        continue;
+      }
       if (event.resourceType !== 'Appointment') continue;
       const appointment = event.resource as Appointment | undefined;
       const wanted =
@@ -107,6 +112,21 @@ export function slotSeatKeeper(repository: FhirRepository, onFreed: SlotFreedLis
     await writeSlotResources(repository, { tenantId, tx }, [...touched]);
     if (freed.length) await onFreed(tx, tenantId, freed);
   };
+}
+
+/**
+ * A Schedule deleted or made inactive through FHIR offers nothing more: its free slots go (booked ones and
+ * their appointments stay) and it leaves the search.
+ */
+async function closeSchedule(tx: Queryable, tenantId: string, scheduleId: string): Promise<void> {
+  await tx.query('UPDATE scheduling_schedule SET active = false WHERE tenant_id = $1 AND schedule_id = $2', [
+    tenantId,
+    scheduleId,
+  ]);
+  await tx.query('DELETE FROM scheduling_slot WHERE tenant_id = $1 AND schedule_id = $2 AND booked = 0', [
+    tenantId,
+    scheduleId,
+  ]);
 }
 
 interface SlotState {
