@@ -163,6 +163,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     retryBaseMs: config.eventsRetryBaseMs,
     databaseUrl: config.databaseUrl,
     natsUrl: config.natsUrl,
+    retentionDays: config.eventsRetentionDays,
   });
   const fhir = createFhirServices({
     db: deps.db,

@@ -243,6 +243,11 @@ export const SETTINGS = {
     z.coerce.number().int().min(1).default(1000),
     'First retry delay of a failed delivery; each further attempt doubles it, up to 5 minutes.',
   ),
+  eventsRetentionDays: setting(
+    'EVENTS_RETENTION_DAYS',
+    z.coerce.number().int().min(0).default(30),
+    'Days delivered domain events are kept in the outbox; a daily purge removes older ones (0: keep them).',
+  ),
   smartLaunchTtlSeconds: setting(
     'SMART_LAUNCH_TTL_SECONDS',
     z.coerce.number().int().min(30).max(3600).default(300),

@@ -6,6 +6,7 @@ import { createPostgresDatabase, type Database } from '../../platform/db';
 import { OutboxEventBus } from './events.bus';
 import { EventDispatcher } from './events.dispatcher';
 import { listenForEvents } from './events.listen';
+import { purgeDeliveredEvents } from './events.retention';
 
 /** Two dispatchers on one database stand for two server processes. */
 let db: Database;
@@ -107,6 +108,54 @@ describe('dispatchers in several processes', () => {
     }
     expect(seenAt).toHaveLength(1);
     expect(seenAt[0]! - startedAt).toBeGreaterThanOrEqual(400);
+  });
+
+  it('purges old events every subscriber has passed, keeping dead letters and pending retries', async () => {
+    const tenant = await newTenant();
+    const publisher = new OutboxEventBus();
+    for (let n = 1; n <= 5; n += 1) {
+      await db.transaction(tenant, (tx) =>
+        publisher.publish(tx, tenant, { type: 'test.old', aggregate: { type: 'Thing', id: `p${n}` }, data: { n } }),
+      );
+    }
+    const bus = new OutboxEventBus();
+    bus.subscribe('keeper-a', ['test.old'], async () => {});
+    bus.subscribe('keeper-b', ['test.old'], async (event) => {
+      if (event.data.n === 2) throw new Error('refused');
+    });
+    const dispatcher = new EventDispatcher({
+      db,
+      subscribers: bus.subscribers,
+      maxAttempts: 1,
+      listTenants: async () => [tenant],
+    });
+    await dispatcher.drain();
+    // Events 1 to 4 are old; 5 is recent.
+    await db.asOwner((q) =>
+      q.query(`UPDATE event_outbox SET occurred_at = now() - interval '40 days' WHERE tenant_id = $1 AND seq <= 4`, [
+        tenant,
+      ]),
+    );
+    const before = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    // A subscriber that has not caught up in this tenant holds everything back.
+    expect(await purgeDeliveredEvents(db, before, ['keeper-a', 'keeper-b', 'never-ran'])).toBe(0);
+    expect(await purgeDeliveredEvents(db, before, ['keeper-a', 'keeper-b'])).toBe(3);
+    const left = await db.withTenant(tenant, (q) =>
+      q.query<{ seq: number }>('SELECT seq FROM event_outbox WHERE tenant_id = $1 ORDER BY seq', [tenant]),
+    );
+    expect(left.rows.map((row) => row.seq)).toEqual([2, 5]);
+    const deliveries = await db.withTenant(tenant, (q) =>
+      q.query<{ event_seq: number; status: string }>(
+        'SELECT event_seq, status FROM event_delivery WHERE tenant_id = $1 ORDER BY event_seq, subscriber',
+        [tenant],
+      ),
+    );
+    expect(deliveries.rows.map((row) => [row.event_seq, row.status])).toEqual([
+      [2, 'done'],
+      [2, 'dead'],
+      [5, 'done'],
+      [5, 'done'],
+    ]);
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)(

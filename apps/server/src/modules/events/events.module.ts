@@ -6,6 +6,7 @@ import { EventDispatcher } from './events.dispatcher';
 import { publishFhirEvents } from './events.fhir';
 import { type Listener, listenForEvents } from './events.listen';
 import { NatsEventSink } from './events.nats';
+import { purgeDeliveredEvents } from './events.retention';
 import { registerEventsRoutes } from './events.routes';
 import type { DomainEvent, EventBus, EventHandler } from './events.types';
 
@@ -23,6 +24,8 @@ export interface EventsModuleOptions {
   databaseUrl?: string | undefined;
   /** NATS server with JetStream: a `nats` subscriber copies every event to the MERIDIAN_EVENTS stream. */
   natsUrl?: string | undefined;
+  /** Days delivered events are kept (0: for ever); a daily purge removes older ones. */
+  retentionDays?: number;
 }
 
 export interface EventsModule extends EventBus {
@@ -30,8 +33,12 @@ export interface EventsModule extends EventBus {
   watch(repository: Pick<FhirRepository, 'onWrite'>): void;
   /** Delivers whatever is due now and waits for it (tests, benches). */
   drain(): Promise<void>;
+  /** Removes delivered events older than the retention (the daily purge); returns how many. */
+  purge(): Promise<number>;
   readonly dispatcher: EventDispatcher;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Domain events: the transactional outbox every module publishes to, the dispatcher delivering it to
@@ -68,9 +75,24 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   const nats = options.natsUrl ? new NatsEventSink(options.natsUrl) : undefined;
   if (nats) bus.subscribe('nats', ['*'], (event, tenantId) => nats.handle(event, tenantId));
 
+  const retentionDays = options.retentionDays ?? 30;
+  const purge = async () => {
+    if (retentionDays <= 0) return 0;
+    const before = new Date(now().getTime() - retentionDays * DAY_MS);
+    return purgeDeliveredEvents(options.db, before, [...bus.subscribers.keys()]);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const purgeLogged = () =>
+    purge()
+      .then((removed) => removed && app.log.info({ removed }, 'delivered events purged'))
+      .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'event purge failed'));
+
   let listener: Listener | undefined;
   if (options.dispatch !== false) {
     app.addHook('onReady', async () => {
+      if (retentionDays > 0) {
+        timers.push(setTimeout(purgeLogged, 60_000).unref(), setInterval(purgeLogged, DAY_MS).unref());
+      }
       if (listening && options.databaseUrl) {
         listener = await listenForEvents(options.databaseUrl, (tenantId) => dispatcher.nudge(tenantId), app.log).catch(
           (error: Error) => {
@@ -83,6 +105,7 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
     });
   }
   app.addHook('onClose', async () => {
+    for (const timer of timers) clearTimeout(timer);
     await listener?.close();
     await dispatcher.stop();
     await nats?.close();
@@ -94,5 +117,6 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
     subscribe: (name: string, types: string[], handler: EventHandler) => bus.subscribe(name, types, handler),
     watch: (repository) => publishFhirEvents(repository, bus),
     drain: () => dispatcher.drain(),
+    purge,
   };
 }
