@@ -103,11 +103,16 @@ export function registerNotificationsModule(
   // The background sender: due messages and new break-the-glass alerts, every interval (0: off).
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  let alertsPolledAt = 0;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      await service.pollAccessAlerts();
+      // Access alerts are looked for per tenant: at most every 30 s, not at every tick.
+      if (Date.now() - alertsPolledAt >= 30_000) {
+        alertsPolledAt = Date.now();
+        await service.pollAccessAlerts();
+      }
       await service.runDue();
     } catch (error) {
       app.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'notification sender failed');

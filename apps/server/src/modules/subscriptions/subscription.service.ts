@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Subscription } from '@medplum/fhirtypes';
-import type { FhirContext, FhirServices } from '../../fhir';
+import { type FhirContext, FhirError, type FhirServices } from '../../fhir';
 import type { Database, Queryable } from '../../platform/db';
 import { postTo, retryDelayMs } from './http-delivery';
 import { type Criteria, parseCriteria } from './subscription.criteria';
@@ -104,7 +104,12 @@ export class FhirSubscriptionService {
           // The search engine decides, on this transaction (the write is visible to it, not yet to others).
           const ids = await this.deps.fhir.search
             .findIds({ tenantId, tx }, event.resourceType, [...subscription.criteria.params, ['_id', event.id]], 1)
-            .catch(() => [] as string[]);
+            .catch((error: unknown) => {
+              // A criteria the engine refuses (checked before any SQL runs) matches nothing; anything else
+              // fails the write, since on PostgreSQL a failed statement has already aborted its transaction.
+              if (error instanceof FhirError) return [] as string[];
+              throw error;
+            });
           if (!ids.includes(event.id)) continue;
           await store.insertDelivery(tx, tenantId, {
             id: randomUUID(),
