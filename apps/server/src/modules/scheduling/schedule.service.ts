@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Location, Schedule } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
-import type { Queryable } from '../../platform/db';
+import type { Database, Queryable } from '../../platform/db';
 import { generateSlots } from './scheduling.availability';
 import { schedulingErrors } from './scheduling.errors';
 import type { ScheduleInput, SchedulingSettings, SlotQuery, VisitTypeInput } from './scheduling.schemas';
@@ -110,6 +110,21 @@ export class ScheduleService {
   /** Regenerates the free slots of a schedule from now to its horizon (a rolling horizon moves forward). */
   async regenerate(ctx: FhirContext, id: string): Promise<ScheduleView> {
     return this.change(ctx, id, {});
+  }
+
+  /**
+   * Rolls every active schedule's horizon forward (of every tenant): the days that came into reach get
+   * their slots. Run daily by the module; returns how many schedules moved.
+   */
+  async rollHorizons(db: Database): Promise<number> {
+    const due = await db.asOwner((q) => store.schedulesToRoll(q, this.deps.now()));
+    let rolled = 0;
+    for (const { tenant_id: tenantId, schedule_id: id } of due) {
+      // The server's own work for the tenant: no caller's access guard.
+      await this.change({ tenantId }, id, {});
+      rolled += 1;
+    }
+    return rolled;
   }
 
   private async row(ctx: FhirContext, id: string): Promise<store.ScheduleRow> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FhirServices } from '../../fhir';
+import type { Database } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { EncounterService } from '../encounters';
 import { registerAppointmentRoutes } from './appointment.routes';
@@ -17,8 +18,14 @@ export interface SchedulingModuleOptions {
   /** Check-in opens the visit through the encounters module. */
   encounters: EncounterService;
   events?: EventPublisher | undefined;
+  /** For the daily roll of every tenant's planning horizons; without it, only `…/regenerate` rolls them. */
+  db?: Database | undefined;
+  /** How often the horizons roll forward (default daily; 0: never). */
+  rollEveryMs?: number | undefined;
   now?: (() => Date) | undefined;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface SchedulingModule {
   schedules: ScheduleService;
@@ -46,6 +53,23 @@ export function registerSchedulingModule(app: FastifyInstance, options: Scheduli
   waitlist.bookWith(appointments);
   // Every Appointment write, by any path, takes and gives back slot seats inside its own transaction.
   repository.onWrite(slotSeatKeeper(repository, (tx, tenantId, slotIds) => waitlist.slotsFreed(tx, tenantId, slotIds)));
+  const { db } = options;
+  const rollEvery = options.rollEveryMs ?? DAY_MS;
+  if (db && rollEvery > 0) {
+    const roll = () =>
+      schedules
+        .rollHorizons(db)
+        .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'scheduling horizon roll failed'));
+    const timers: NodeJS.Timeout[] = [];
+    // The first roll a minute after start, so a restart loop does not regenerate on every boot.
+    app.addHook('onReady', async () => {
+      timers.push(setTimeout(roll, Math.min(60_000, rollEvery)).unref());
+      timers.push(setInterval(roll, rollEvery).unref());
+    });
+    app.addHook('onClose', async () => {
+      for (const timer of timers) clearInterval(timer);
+    });
+  }
   registerSchedulingRoutes(app, schedules);
   registerAppointmentRoutes(app, appointments);
   registerWaitlistRoutes(app, waitlist);

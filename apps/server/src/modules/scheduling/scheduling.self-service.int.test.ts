@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
 import { type Member, member } from '../access/access-fixtures.int-helpers';
+import { ScheduleService } from './schedule.service';
 import { book, booked, createSchedule, DAY, everyDay, type FreeSlot, freeSlots, HOUR } from './scheduling.int-helpers';
 
 let app: TestApp;
@@ -150,5 +151,25 @@ describe('no-shows', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().status).toBe('noshow');
     expect((await book(later, appointment.slot[0]!.reference.slice(5), patientA)).statusCode).toBe(409);
+  });
+});
+
+describe('the rolling planning horizon', () => {
+  it('the daily roll generates the days that came into reach', async () => {
+    const lastSlot = () =>
+      app.db.withTenant(tenantId, async (q) => {
+        const { rows } = await q.query<{ last: string }>(
+          'SELECT max(start_at) AS last FROM scheduling_slot WHERE tenant_id = $1',
+          [tenantId],
+        );
+        return new Date(rows[0]!.last).getTime();
+      });
+    const before = await lastSlot();
+    shift = 3 * DAY;
+    const schedules = new ScheduleService({ repository: app.fhir.repository, now: () => new Date(Date.now() + shift) });
+    expect(await schedules.rollHorizons(app.db)).toBeGreaterThanOrEqual(1);
+    expect(await lastSlot()).toBeGreaterThan(before + 2 * DAY);
+    // Rolled already: nothing is due until another day has passed.
+    expect(await schedules.rollHorizons(app.db)).toBe(0);
   });
 });

@@ -299,3 +299,18 @@ export async function memberFhirUser(q: Queryable, tenantId: string, userId: str
   );
   return rows[0]?.fhir_user;
 }
+
+/**
+ * Active schedules (of every tenant) whose slots end more than a day short of their rolling horizon:
+ * the daily roll generates the days that came into reach. Runs as the owner, across tenants.
+ */
+export async function schedulesToRoll(q: Queryable, now: Date): Promise<{ tenant_id: string; schedule_id: string }[]> {
+  const { rows } = await q.query<{ tenant_id: string; schedule_id: string }>(
+    `SELECT tenant_id, schedule_id FROM scheduling_schedule
+     WHERE active AND (generated_to IS NULL
+       OR generated_to < $1::timestamptz + make_interval(days => horizon_days) - interval '1 day')
+     ORDER BY tenant_id, schedule_id LIMIT 10000`,
+    [now.toISOString()],
+  );
+  return rows;
+}
