@@ -193,7 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
   registerBillingModule(app, { db: deps.db, fhir, audit, events, now: deps.now });
-  registerSchedulingModule(app, { fhir, audit, encounters, events, now: deps.now });
+  registerSchedulingModule(app, { db: deps.db, fhir, audit, encounters, events, now: deps.now });
   registerBedsModule(app, { fhir, audit, events, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
