@@ -207,6 +207,15 @@ describe('ValueSet/$expand', () => {
     expect(second.expansion!.offset).toBe(10);
     const firstCodes = first.expansion!.contains!.map((concept) => concept.code);
     for (const concept of second.expansion!.contains!) expect(firstCodes).not.toContain(concept.code);
+
+    // A filtered page smaller than its matches still counts them all.
+    const every = (await fhir.get(`ValueSet/$expand?url=${all}&filter=type%202&count=100`)).json() as ValueSet;
+    const page = (await fhir.get(`ValueSet/$expand?url=${all}&filter=type%202&count=2&offset=1`)).json() as ValueSet;
+    expect(every.expansion!.total).toBeGreaterThan(3);
+    expect(page.expansion!.total).toBe(every.expansion!.total);
+    expect(page.expansion!.contains!.map((concept) => concept.code)).toEqual(
+      every.expansion!.contains!.slice(1, 3).map((concept) => concept.code),
+    );
   });
 
   it("expands Meridian's value sets and a posted compose", async () => {

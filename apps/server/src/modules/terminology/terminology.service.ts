@@ -252,6 +252,7 @@ export class TerminologyService {
         offset,
         count,
         withTotal: true,
+        systemSize: info.conceptCount,
       });
       return {
         valueSet,

@@ -63,6 +63,8 @@ export interface ConceptQuery extends ConceptConstraint {
   count: number;
   /** Whether to count every match (costs a second query). */
   withTotal: boolean;
+  /** The code system's concept count, which is the total when nothing narrows it. */
+  systemSize?: number;
 }
 
 interface SystemRow {
@@ -177,26 +179,32 @@ export const terminologyStore = {
          ) SELECT code FROM below)`,
       );
     }
+    const constraint = where.join(' AND ');
+    let source = `terminology_concept WHERE ${constraint}`;
     let order = 'code';
     const text = query.text?.trim();
     if (text) {
-      const prefix = param(likePrefix(text));
       const words = wordQuery(text);
-      where.push(
-        words
-          ? `(lower(code) LIKE ${prefix} OR ${WORDS} @@ to_tsquery('simple', ${param(words)}))`
-          : `lower(code) LIKE ${prefix}`,
-      );
-      // Exact code first, then codes starting with it, then displays starting with it, then shorter
-      // (more general) displays: what someone typing expects at the top.
-      const exact = param(text.toLowerCase());
-      const startsWith = param(likePrefix(text));
-      order = `lower(code) = ${exact} DESC, lower(code) LIKE ${prefix} DESC, lower(display) LIKE ${startsWith} DESC, length(display), code`;
+      const prefix = param(likePrefix(text));
+      // Codes starting with the text, and (apart from those) displays with words starting with its words.
+      // Two branches rather than an OR: with an OR, PostgreSQL re-evaluates the display's words for every
+      // match, which takes seconds when a word is in half the concepts. Ranked by branch then length, so
+      // ordering does no string work per match: codes first, shortest (the exact code) first; then
+      // displays, shortest (the most general concept) first.
+      const codes = `SELECT *, 0 AS rank, length(code) AS weight FROM terminology_concept
+                     WHERE ${constraint} AND lower(code) LIKE ${prefix}`;
+      source = words
+        ? `(${codes}
+            UNION ALL
+            SELECT *, 1 AS rank, length(display) AS weight FROM terminology_concept
+            WHERE ${constraint} AND NOT lower(code) LIKE ${prefix}
+              AND ${WORDS} @@ to_tsquery('simple', ${param(words)})) AS matched`
+        : `(${codes}) AS matched`;
+      order = 'rank, weight, code';
     }
-    const filter = where.join(' AND ');
     const pageParams = [...params, query.count, query.offset];
     const page = await db.query<ConceptRow>(
-      `SELECT ${CONCEPT_COLUMNS} FROM terminology_concept WHERE ${filter}
+      `SELECT ${CONCEPT_COLUMNS} FROM ${source}
        ORDER BY ${order} LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
       pageParams,
     );
@@ -206,10 +214,9 @@ export const terminologyStore = {
     if (concepts.length < query.count && (query.offset === 0 || concepts.length > 0)) {
       return { total: query.offset + concepts.length, concepts };
     }
-    const counted = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM terminology_concept WHERE ${filter}`,
-      params,
-    );
+    // The whole code system: its size is kept with it.
+    if (!text && where.length === 1 && query.systemSize !== undefined) return { total: query.systemSize, concepts };
+    const counted = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${source}`, params);
     return { total: Number(counted.rows[0]?.n ?? 0), concepts };
   },
 
