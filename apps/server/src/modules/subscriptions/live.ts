@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FhirContext } from '../../fhir';
 import { type FhirServices, fhirContextOf, isResourceType } from '../../fhir';
+import { SESSION_COOKIE } from '../identity';
 import type { BusEvent } from './webhooks.service';
 
 /** What the web app hears about as it happens: new results, schedule changes, bed status, orders. */
@@ -38,6 +39,10 @@ export class LiveHub {
 
   constructor(private readonly deps: { fhir: FhirServices; now: () => Date }) {}
 
+  now(): Date {
+    return this.deps.now();
+  }
+
   get size(): number {
     return this.clients.size;
   }
@@ -72,6 +77,19 @@ export class LiveHub {
   }
 }
 
+/** When the caller's token (bearer or session cookie, already verified by the auth hook) expires, if it says. */
+export function tokenExpiry(request: FastifyRequest): number | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies?.[SESSION_COOKIE];
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerLiveRoute(app: FastifyInstance, hub: LiveHub): void {
   app.get(
     '/live',
@@ -85,8 +103,21 @@ export function registerLiveRoute(app: FastifyInstance, hub: LiveHub): void {
     },
     (socket, request) => {
       const remove = hub.add({ ctx: fhirContextOf(request), send: (message) => socket.send(message) });
-      socket.on('close', remove);
-      socket.send(JSON.stringify({ type: 'hello' }));
+      // A socket lives no longer than the token that opened it: the app reconnects with a fresh one, and a
+      // sign-in that has ended (or roles that have changed) is checked again then.
+      const expiresAt = tokenExpiry(request);
+      const timer =
+        expiresAt === undefined
+          ? undefined
+          : setTimeout(() => socket.close(4001, 'token expired'), Math.max(0, expiresAt - hub.now().getTime()));
+      timer?.unref();
+      socket.on('close', () => {
+        remove();
+        if (timer) clearTimeout(timer);
+      });
+      socket.send(
+        JSON.stringify({ type: 'hello', ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}) }),
+      );
     },
   );
 }

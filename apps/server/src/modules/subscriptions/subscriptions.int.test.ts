@@ -268,6 +268,9 @@ describe('live updates', () => {
     expect(heard.a!.map((message) => JSON.parse(message).type)).toEqual(['hello', 'result.available']);
     expect(JSON.parse(heard.a![1]!)).toMatchObject({ aggregate: { type: 'Observation', id: result.id } });
     expect(heard.b!.map((message) => JSON.parse(message).type)).toEqual(['hello']);
+    // The socket ends when the token that opened it expires (the app then reconnects with a fresh one).
+    const exp = JSON.parse(Buffer.from(physicianA.token.split('.')[1]!, 'base64url').toString()).exp as number;
+    expect(JSON.parse(heard.a![0]!).expiresAt).toBe(new Date(exp * 1000).toISOString());
     a.terminate();
     b.terminate();
   });
