@@ -6,7 +6,7 @@ const labels = (roles: Parameters<typeof navigationFor>[0]) =>
 
 describe('navigationFor', () => {
   it('shows the front desk registration but no administration', () => {
-    expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient']);
+    expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient', 'Schedule', 'Bed board']);
   });
   it('shows a tenant admin the console only', () => {
     expect(labels(['tenant-admin'])).toEqual(['System health', 'Users', 'Audit trail', 'Vault']);

@@ -33,6 +33,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
     section: 'Front desk',
     roles: [...FRONT_DESK, 'physician', 'nurse'],
   },
+  { to: '/schedule', label: 'Schedule', section: 'Front desk', roles: [...FRONT_DESK, 'physician', 'nurse'] },
+  { to: '/beds', label: 'Bed board', section: 'Front desk', roles: [...FRONT_DESK, 'physician', 'nurse'] },
   { to: '/console/system-health', label: 'System health', section: 'Administration', roles: ADMIN },
   { to: '/console/users', label: 'Users', section: 'Administration', roles: ADMIN },
   { to: '/console/policies', label: 'Access policies', section: 'Administration', roles: ADMIN },
@@ -44,6 +46,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
 export const SCREEN_ROLES = {
   patients: [...CLINICAL, ...FRONT_DESK, 'billing'] as readonly Role[],
   registerPatient: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
+  schedule: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
+  beds: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   systemHealth: ADMIN,
   users: ADMIN,
   auditTrail: ADMIN,

@@ -57,6 +57,18 @@ export const patientChartRoute = createRoute({
     CHART_TABS.includes(search.tab as ChartTab) ? { tab: search.tab as ChartTab } : {},
 });
 
+export const scheduleRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/schedule',
+  component: lazyRouteComponent(() => import('../schedule/SchedulePage'), 'SchedulePage'),
+});
+
+export const bedBoardRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/beds',
+  component: lazyRouteComponent(() => import('../beds/BedBoardPage'), 'BedBoardPage'),
+});
+
 // Not /admin: the server keeps that path for its own administration API.
 export const systemHealthRoute = createRoute({
   getParentRoute: () => frameRoute,
@@ -105,6 +117,8 @@ const routeTree = rootRoute.addChildren([
     patientSearchRoute,
     registerPatientRoute,
     patientChartRoute,
+    scheduleRoute,
+    bedBoardRoute,
     systemHealthRoute,
     usersRoute,
     auditTrailRoute,
