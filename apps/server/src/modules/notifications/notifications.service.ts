@@ -375,6 +375,8 @@ export class NotificationsService {
           }
         }
       });
+      // Only a day's alerts are looked at, so forgetting the oldest ids costs at most a redundant insert.
+      if (this.seenAlerts.size > 10_000) this.seenAlerts.clear();
       for (const alert of fresh) this.seenAlerts.add(alert.id);
     }
     return queued;
