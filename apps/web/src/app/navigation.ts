@@ -27,6 +27,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
     roles: [...CLINICAL, ...FRONT_DESK, 'billing'],
     exact: true,
   },
+  { to: '/inbox', label: 'Results inbox', section: 'Clinical', roles: ['physician', 'nurse'] },
   {
     to: '/patients/new',
     label: 'Register patient',
@@ -46,6 +47,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
 export const SCREEN_ROLES = {
   patients: [...CLINICAL, ...FRONT_DESK, 'billing'] as readonly Role[],
   registerPatient: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
+  inbox: ['physician', 'nurse'] as readonly Role[],
   schedule: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   beds: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   systemHealth: ADMIN,

@@ -8,11 +8,13 @@ import { HomePage } from './HomePage';
 
 export const CHART_TABS = [
   'conditions',
+  'problems',
+  'allergies',
+  'orders',
   'vitals',
   'notes',
   'encounters',
   'medications',
-  'allergies',
   'immunizations',
   'procedures',
   'observations',
@@ -69,6 +71,12 @@ export const bedBoardRoute = createRoute({
   component: lazyRouteComponent(() => import('../beds/BedBoardPage'), 'BedBoardPage'),
 });
 
+export const inboxRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/inbox',
+  component: lazyRouteComponent(() => import('../inbox/InboxPage'), 'InboxPage'),
+});
+
 // Not /admin: the server keeps that path for its own administration API.
 export const systemHealthRoute = createRoute({
   getParentRoute: () => frameRoute,
@@ -119,6 +127,7 @@ const routeTree = rootRoute.addChildren([
     patientChartRoute,
     scheduleRoute,
     bedBoardRoute,
+    inboxRoute,
     systemHealthRoute,
     usersRoute,
     auditTrailRoute,

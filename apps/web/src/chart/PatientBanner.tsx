@@ -1,18 +1,11 @@
 import { Badge, Group, Paper, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
-import type { AllergyIntolerance, Patient } from '@medplum/fhirtypes';
-import { IconAlertTriangle } from '@tabler/icons-react';
+import type { AllergyIntolerance, Flag, Patient } from '@medplum/fhirtypes';
+import { IconAlertTriangle, IconFlag } from '@tabler/icons-react';
 import { ageFrom, formatFhirDate } from '../format/dates';
 import { formatPatientName, genderLabel, mrnOf, otherIdentifiers } from '../patients/patient-display';
 import { codeText } from './clinical-display';
+import { allergySummary } from './problem-list';
 import { useChartSearch } from './useChartSearch';
-
-function isCurrent(allergy: AllergyIntolerance): boolean {
-  const status = allergy.clinicalStatus?.coding?.[0]?.code;
-  const verification = allergy.verificationStatus?.coding?.[0]?.code;
-  return (
-    status !== 'inactive' && status !== 'resolved' && verification !== 'refuted' && verification !== 'entered-in-error'
-  );
-}
 
 function AllergySummary({ patientId }: { patientId: string }) {
   const search = useChartSearch('AllergyIntolerance', patientId);
@@ -24,11 +17,12 @@ function AllergySummary({ patientId }: { patientId: string }) {
       </Badge>
     );
   }
-  const current = (search.data.resources as AllergyIntolerance[]).filter(isCurrent);
+  const { current, noKnown } = allergySummary(search.data.resources as AllergyIntolerance[]);
   if (!current.length) {
+    // "No known allergies" only when someone recorded it; an empty list may just not be asked yet.
     return (
       <Badge color="gray.7" variant="outline" size="lg" tt="none">
-        No known allergies
+        {noKnown ? 'No known allergies' : 'Allergies not recorded'}
       </Badge>
     );
   }
@@ -46,6 +40,29 @@ function AllergySummary({ patientId }: { patientId: string }) {
         {names.length ? `: ${names.slice(0, 2).join(', ')}${names.length > 2 ? '…' : ''}` : ''}
       </Badge>
     </Tooltip>
+  );
+}
+
+/** Active risk flags on the patient (FHIR Flag), e.g. fall risk or isolation, in words with an icon. */
+function RiskFlags({ patientId }: { patientId: string }) {
+  const search = useChartSearch('Flag', patientId);
+  const flags = ((search.data?.resources ?? []) as Flag[]).filter((flag) => flag.status === 'active');
+  if (!flags.length) return null;
+  return (
+    <Group gap="xs" aria-label="Risk flags" role="group">
+      {flags.map((flag) => (
+        <Badge
+          key={flag.id}
+          color="orange.9"
+          variant="outline"
+          size="lg"
+          tt="none"
+          leftSection={<IconFlag size={16} aria-hidden />}
+        >
+          {codeText(flag.code) || 'Flag'}
+        </Badge>
+      ))}
+    </Group>
   );
 }
 
@@ -103,7 +120,10 @@ export function PatientBanner({ patient }: { patient: Patient }) {
             ))}
           </Group>
         </Stack>
-        <AllergySummary patientId={patient.id!} />
+        <Stack gap="xs" align="flex-end">
+          <AllergySummary patientId={patient.id!} />
+          <RiskFlags patientId={patient.id!} />
+        </Stack>
       </Group>
     </Paper>
   );

@@ -3,15 +3,30 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { isApiError } from '../api/api-error';
 import { useFhir } from '../api/useApi';
-import { patientChartRoute } from '../app/routes';
+import { CHART_TABS, type ChartTab, patientChartRoute } from '../app/routes';
 import { formatPatientName } from '../patients/patient-display';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { ClinicalTable } from './ClinicalTable';
-import { CHART_SECTIONS } from './chart-sections';
+import { CHART_SECTIONS, type ChartSection } from './chart-sections';
 import { CLINICIAN_TABS } from './clinician-tabs';
 import { PatientBanner } from './PatientBanner';
+
+/** The chart's tabs in CHART_TABS order: a clinician workspace where there is one, else the read-only list. */
+interface ChartTabEntry {
+  tab: ChartTab;
+  label: string;
+  Panel?: (typeof CLINICIAN_TABS)[number]['Panel'];
+  section?: ChartSection;
+}
+
+const TABS: ChartTabEntry[] = CHART_TABS.flatMap((tab): ChartTabEntry[] => {
+  const workspace = CLINICIAN_TABS.find((entry) => entry.tab === tab);
+  if (workspace) return [{ tab, label: workspace.label, Panel: workspace.Panel }];
+  const section = CHART_SECTIONS.find((entry) => entry.tab === tab);
+  return section ? [{ tab, label: section.label, section }] : [];
+});
 
 /** The patient chart: the banner, one tab per kind of clinical record, and the vitals and notes workspaces. */
 export function PatientChartPage() {
@@ -67,25 +82,15 @@ export function PatientChartPage() {
           keepMounted={false}
         >
           <Tabs.List aria-label="Chart sections" px="sm" pt="xs">
-            {CHART_SECTIONS.map((section) => (
-              <Tabs.Tab key={section.tab} value={section.tab}>
-                {section.label}
-              </Tabs.Tab>
-            ))}
-            {CLINICIAN_TABS.map(({ tab, label }) => (
+            {TABS.map(({ tab, label }) => (
               <Tabs.Tab key={tab} value={tab}>
                 {label}
               </Tabs.Tab>
             ))}
           </Tabs.List>
-          {CHART_SECTIONS.map((section) => (
-            <Tabs.Panel key={section.tab} value={section.tab} p="md">
-              <ClinicalTable section={section} patientId={patientId} />
-            </Tabs.Panel>
-          ))}
-          {CLINICIAN_TABS.map(({ tab, Panel }) => (
+          {TABS.map(({ tab, section, Panel }) => (
             <Tabs.Panel key={tab} value={tab} p="md">
-              <Panel patientId={patientId} />
+              {Panel ? <Panel patientId={patientId} /> : <ClinicalTable section={section!} patientId={patientId} />}
             </Tabs.Panel>
           ))}
         </Tabs>
