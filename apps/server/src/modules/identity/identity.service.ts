@@ -24,6 +24,8 @@ export interface IdentityServiceDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A relative reference to the FHIR resource a person is, as memberships store it. */
+const FHIR_USER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
 
 /**
  * Told when an admin takes away everything a user was given in a tenant (their sign-ins were ended or
@@ -318,6 +320,8 @@ export class IdentityService {
   private async issueTokens(tx: Queryable, session: store.SessionRow, withRefresh: boolean): Promise<TokenSet> {
     const ttl = this.deps.config.accessTokenTtlSeconds;
     const scope = session.client_id ? 'system/*.*' : 'user/*.*';
+    // Who the person is in the record (their Practitioner or Patient), so what they write names them.
+    const fhirUser = session.user_id ? await store.fhirUserOf(tx, session.tenant_id, session.user_id) : undefined;
     const accessToken = await this.deps.keys.sign(
       {
         sub: session.user_id ?? session.client_id ?? undefined,
@@ -326,6 +330,7 @@ export class IdentityService {
         roles: session.roles,
         scope,
         ...(session.client_id ? { client_id: session.client_id } : {}),
+        ...(fhirUser ? { fhirUser } : {}),
       },
       ttl,
     );
@@ -359,7 +364,7 @@ export class IdentityService {
       const code = (error as { code?: string }).code;
       throw identityErrors.invalidToken(code === 'ERR_JWT_EXPIRED' ? 'it has expired' : 'it is malformed or not ours');
     }
-    const { sub, tid, sid, roles, scope, client_id: clientId } = claims;
+    const { sub, tid, sid, roles, scope, client_id: clientId, fhirUser } = claims;
     if (typeof sub !== 'string' || typeof tid !== 'string' || !UUID.test(tid) || typeof sid !== 'string') {
       throw identityErrors.invalidToken('it lacks the claims Meridian issues');
     }
@@ -374,6 +379,7 @@ export class IdentityService {
       scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
       sessionId: sid,
       via,
+      ...(typeof fhirUser === 'string' && FHIR_USER.test(fhirUser) ? { fhirUser } : {}),
     };
   }
 

@@ -120,6 +120,16 @@ export async function membershipsOf(db: Queryable, userId: string): Promise<{ te
   return result.rows;
 }
 
+/** The FHIR resource a member is in a tenant (`Practitioner/…`, `Patient/…`), when one of their memberships names it. */
+export async function fhirUserOf(db: Queryable, tenantId: string, userId: string): Promise<string | undefined> {
+  const result = await db.query<{ fhir_user: string }>(
+    `SELECT fhir_user FROM membership WHERE tenant_id = $1 AND user_id = $2 AND fhir_user IS NOT NULL
+     ORDER BY role LIMIT 1`,
+    [tenantId, userId],
+  );
+  return result.rows[0]?.fhir_user;
+}
+
 /**
  * Counts a failed sign-in in one statement (so concurrent guesses all count) and locks the account once
  * the count reaches `maxFailures`: for `baseSeconds`, doubling with each further failure, at most an hour.
