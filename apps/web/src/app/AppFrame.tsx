@@ -27,6 +27,9 @@ import {
 import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useAuth } from '../auth/useAuth';
+import { LiveIndicator } from '../live/LiveIndicator';
+import { LiveProvider } from '../live/LiveProvider';
+import { NotificationsMenu } from '../notifications/NotificationsMenu';
 import { PatientSearchBox } from '../patients/PatientSearchBox';
 import { Redirect } from '../shared/Redirect';
 import { Logo } from './Logo';
@@ -64,99 +67,107 @@ export function AppFrame() {
     const from = location.href;
     return <Redirect href={from === '/' ? '/sign-in' : `/sign-in?redirect=${encodeURIComponent(from)}`} />;
   }
+  // Patients have their own, simpler portal.
+  if (user.roles.length > 0 && user.roles.every((role) => role === 'patient')) return <Redirect href="/portal" />;
   const groups = navigationFor(user.roles);
   const active = activeItemFor(location.pathname);
 
   return (
-    <AppShell
-      header={{ height: 64 }}
-      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navigationOpen } }}
-      padding="lg"
-    >
-      <Anchor href="#main-content" className="skip-link">
-        Skip to main content
-      </Anchor>
-      <AppShell.Header>
-        <Group h="100%" px="md" gap="md" wrap="nowrap" justify="space-between">
-          <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={navigationOpen}
-              onClick={toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={navigationOpen ? 'Close navigation' : 'Open navigation'}
-            />
-            <Logo tenantName={user.tenant.name} />
+    <LiveProvider>
+      <AppShell
+        header={{ height: 64 }}
+        navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navigationOpen } }}
+        padding="lg"
+      >
+        <Anchor href="#main-content" className="skip-link">
+          Skip to main content
+        </Anchor>
+        <AppShell.Header>
+          <Group h="100%" px="md" gap="md" wrap="nowrap" justify="space-between">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={navigationOpen}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={navigationOpen ? 'Close navigation' : 'Open navigation'}
+              />
+              <Logo tenantName={user.tenant.name} />
+            </Group>
+            <Box flex={1} maw={560} visibleFrom="xs">
+              <PatientSearchBox />
+            </Box>
+            <Group gap="sm" wrap="nowrap">
+              {/* Phones have no room for the search box: the results page has its own. */}
+              <ActionIcon
+                component={Link}
+                to="/patients"
+                hiddenFrom="xs"
+                variant="subtle"
+                size="lg"
+                aria-label="Search patients"
+              >
+                <IconSearch size={20} aria-hidden />
+              </ActionIcon>
+              <Box visibleFrom="md">
+                <LiveIndicator />
+              </Box>
+              <NotificationsMenu />
+              {session.mode === 'development' && (
+                <Badge color="orange.9" variant="outline" visibleFrom="md" title="This server has no sign-in yet">
+                  Development user
+                </Badge>
+              )}
+              <UserMenu />
+            </Group>
           </Group>
-          <Box flex={1} maw={560} visibleFrom="xs">
-            <PatientSearchBox />
-          </Box>
-          <Group gap="sm" wrap="nowrap">
-            {/* Phones have no room for the search box: the results page has its own. */}
-            <ActionIcon
-              component={Link}
-              to="/patients"
-              hiddenFrom="xs"
-              variant="subtle"
-              size="lg"
-              aria-label="Search patients"
-            >
-              <IconSearch size={20} aria-hidden />
-            </ActionIcon>
-            {session.mode === 'development' && (
-              <Badge color="orange.9" variant="outline" visibleFrom="md" title="This server has no sign-in yet">
-                Development user
-              </Badge>
-            )}
-            <UserMenu />
-          </Group>
-        </Group>
-      </AppShell.Header>
+        </AppShell.Header>
 
-      <AppShell.Navbar p="sm" component="nav" aria-label="Main navigation">
-        <AppShell.Section grow component={ScrollArea}>
-          <Stack gap="lg">
-            {groups.map((group) => (
-              <Stack key={group.section} gap={2}>
-                <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
-                  {group.section}
+        <AppShell.Navbar p="sm" component="nav" aria-label="Main navigation">
+          <AppShell.Section grow component={ScrollArea}>
+            <Stack gap="lg">
+              {groups.map((group) => (
+                <Stack key={group.section} gap={2}>
+                  <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
+                    {group.section}
+                  </Text>
+                  {group.items.map((item) => (
+                    <NavLink
+                      key={item.to}
+                      component={Link}
+                      to={item.to}
+                      label={item.label}
+                      leftSection={ICONS[item.to]}
+                      active={active === item.to}
+                      // The frame decides which item is current; the router's own prefix matching would light two.
+                      activeOptions={{ exact: true }}
+                      aria-current={active === item.to ? 'page' : undefined}
+                      variant="light"
+                      style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                    />
+                  ))}
+                </Stack>
+              ))}
+              {groups.length === 0 && (
+                <Text size="sm" c="dimmed" px="sm">
+                  Your role has no screens here yet.
                 </Text>
-                {group.items.map((item) => (
-                  <NavLink
-                    key={item.to}
-                    component={Link}
-                    to={item.to}
-                    label={item.label}
-                    leftSection={ICONS[item.to]}
-                    active={active === item.to}
-                    // The frame decides which item is current; the router's own prefix matching would light two.
-                    activeOptions={{ exact: true }}
-                    aria-current={active === item.to ? 'page' : undefined}
-                    variant="light"
-                    style={{ borderRadius: 'var(--mantine-radius-md)' }}
-                  />
-                ))}
-              </Stack>
-            ))}
-            {groups.length === 0 && (
-              <Text size="sm" c="dimmed" px="sm">
-                Your role has no screens here yet.
-              </Text>
-            )}
-          </Stack>
-        </AppShell.Section>
-        <AppShell.Section>
-          <Text size="xs" c="dimmed" px="sm">
-            Press <kbd>/</kbd> to search patients
-          </Text>
-        </AppShell.Section>
-      </AppShell.Navbar>
+              )}
+            </Stack>
+          </AppShell.Section>
+          <AppShell.Section>
+            <Text size="xs" c="dimmed" px="sm">
+              Press <kbd>/</kbd> to search patients
+            </Text>
+          </AppShell.Section>
+        </AppShell.Navbar>
 
-      <AppShell.Main id="main-content" tabIndex={-1} bg="gray.0">
-        <Box maw={1280} mx="auto">
-          <Outlet />
-        </Box>
-      </AppShell.Main>
-    </AppShell>
+        <AppShell.Main id="main-content" tabIndex={-1} bg="gray.0">
+          <Box maw={1280} mx="auto">
+            <Outlet />
+          </Box>
+        </AppShell.Main>
+      </AppShell>
+    </LiveProvider>
   );
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMs, liveUrl, parseLiveMessage, queryKeysFor } from './live-events';
+
+describe('live events', () => {
+  it('maps event types to the query-key prefixes screens use', () => {
+    expect(queryKeysFor('appointment.booked')).toContainEqual(['scheduling']);
+    expect(queryKeysFor('appointment.cancelled')).toContainEqual(['portal', 'appointments']);
+    expect(queryKeysFor('result.available')).toEqual(
+      expect.arrayContaining([['inbox'], ['fhir', 'DiagnosticReport'], ['fhir', 'Observation']]),
+    );
+    expect(queryKeysFor('result.critical')).toContainEqual(['notifications']);
+    expect(queryKeysFor('bed.freed')).toContainEqual(['beds']);
+    expect(queryKeysFor('payment.posted')).toEqual([]);
+  });
+
+  it('reads events and ignores hello, non-JSON and other messages', () => {
+    expect(parseLiveMessage('{"type":"hello"}')).toBeUndefined();
+    expect(parseLiveMessage('not json')).toBeUndefined();
+    expect(parseLiveMessage(42)).toBeUndefined();
+    expect(parseLiveMessage('{"type":"bed.freed","aggregate":{"type":"Location","id":"b1"}}')).toMatchObject({
+      type: 'bed.freed',
+      aggregate: { id: 'b1' },
+    });
+  });
+
+  it('backs off from 1 s doubling to at most 30 s', () => {
+    expect(backoffMs(0, () => 0)).toBe(1000);
+    expect(backoffMs(3, () => 0)).toBe(8000);
+    expect(backoffMs(20, () => 0)).toBe(30_000);
+    expect(backoffMs(20, () => 1)).toBe(24_000);
+  });
+
+  it('uses ws or wss on the page origin', () => {
+    expect(liveUrl({ protocol: 'https:', host: 'clinic.example' })).toBe('wss://clinic.example/live');
+    expect(liveUrl({ protocol: 'http:', host: 'localhost:3000' })).toBe('ws://localhost:3000/live');
+  });
+});
