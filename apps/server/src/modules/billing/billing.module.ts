@@ -9,6 +9,8 @@ import { registerCatalogRoutes } from './catalog.routes';
 import { ChargesService } from './charges';
 import { type EventSubscriber, subscribeToAppointments } from './charges.events';
 import { registerChargeRoutes } from './charges.routes';
+import { ClaimsService } from './claims';
+import { registerClaimRoutes } from './claims.routes';
 import { type PaymentGateway, TestPaymentGateway } from './gateway';
 import { InvoicesService } from './invoices';
 import { registerInvoiceRoutes } from './invoices.routes';
@@ -38,6 +40,7 @@ export interface BillingModule {
   charges: ChargesService;
   invoices: InvoicesService;
   payments: PaymentsService;
+  claims: ClaimsService;
   gateway: PaymentGateway;
 }
 
@@ -75,6 +78,16 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
     events: options.events,
     now,
   });
+  const claims = new ClaimsService({
+    repository,
+    search,
+    audit: options.audit,
+    ledger: store,
+    invoices,
+    payments,
+    events: options.events,
+    now,
+  });
   repository.addWriteGuard('Invoice', invoiceWriteGuard);
   repository.addWriteGuard('ChargeItem', chargeItemWriteGuard);
   registerLedgerRoutes(app, ledger);
@@ -82,8 +95,9 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
   registerChargeRoutes(app, charges);
   registerInvoiceRoutes(app, invoices, repository);
   registerPaymentRoutes(app, payments, { db: options.db, ledger: store, gateway, now });
+  registerClaimRoutes(app, claims);
   if (options.events?.subscribe) {
     subscribeToAppointments(options.events as EventSubscriber, catalog, charges, now);
   }
-  return { ledger, catalog, charges, invoices, payments, gateway };
+  return { ledger, catalog, charges, invoices, payments, claims, gateway };
 }

@@ -82,6 +82,10 @@ export class InvoicesService {
         ...(input.patient ? { patient: input.patient } : {}),
         status: 'billable',
       });
+      // Lines in a stable order: by date of service, then code.
+      const key = (charge: ChargeItem) =>
+        `${charge.occurrenceDateTime ?? ''}|${charge.code.coding?.[0]?.code ?? ''}|${charge.id}`;
+      charges.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       if (!charges.length)
         throw billingErrors.conflict(
           'There are no billable charges to invoice',

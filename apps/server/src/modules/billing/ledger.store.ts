@@ -104,6 +104,17 @@ export class LedgerStore {
     return (rows[0]?.posted ?? 0) > 0;
   }
 
+  /** What entries about `source` left on one account (e.g. a claim's part of a payer's receivable). */
+  async sourceBalance(db: Queryable, tenantId: string, source: string, account: string): Promise<number> {
+    const { rows } = await db.query<{ balance: string | null }>(
+      `SELECT sum(l.amount) AS balance FROM billing_journal_line l
+       JOIN billing_journal_entry e ON e.tenant_id = l.tenant_id AND e.id = l.entry_id
+       WHERE e.tenant_id = $1 AND e.source = $2 AND l.account = $3`,
+      [tenantId, source, account],
+    );
+    return Number(rows[0]?.balance ?? 0);
+  }
+
   /** Sum per account and currency; every currency's sums add up to zero when the books balance. */
   async trialBalance(db: Queryable, tenantId: string, asOf?: string) {
     const { rows } = await db.query<{ account: string; currency: string; balance: string }>(
