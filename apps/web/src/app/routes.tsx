@@ -118,8 +118,55 @@ export const vaultRoute = createRoute({
   validateSearch: validateVaultSearch,
 });
 
+// The patient portal: its own simpler frame and lazily loaded screens, for people whose only role is patient.
+const portalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/portal',
+  component: lazyRouteComponent(() => import('../portal/PortalFrame'), 'PortalFrame'),
+});
+const portalHomeRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('../portal/PortalHomePage'), 'PortalHomePage'),
+});
+export const portalBookRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/book',
+  component: lazyRouteComponent(() => import('../portal/BookAppointmentPage'), 'BookAppointmentPage'),
+  validateSearch: (search: Record<string, unknown>): { reschedule?: string } =>
+    typeof search.reschedule === 'string' && search.reschedule ? { reschedule: search.reschedule } : {},
+});
+const portalResultsRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/results',
+  component: lazyRouteComponent(() => import('../portal/ResultsPage'), 'ResultsPage'),
+});
+const portalMedicationsRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/medications',
+  component: lazyRouteComponent(() => import('../portal/MedicationsPage'), 'MedicationsPage'),
+});
+const portalInvoicesRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/invoices',
+  component: lazyRouteComponent(() => import('../portal/InvoicesPage'), 'InvoicesPage'),
+});
+const portalMessagesRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/messages',
+  component: lazyRouteComponent(() => import('../portal/MessagesPage'), 'MessagesPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
+  portalRoute.addChildren([
+    portalHomeRoute,
+    portalBookRoute,
+    portalResultsRoute,
+    portalMedicationsRoute,
+    portalInvoicesRoute,
+    portalMessagesRoute,
+  ]),
   frameRoute.addChildren([
     homeRoute,
     patientSearchRoute,
