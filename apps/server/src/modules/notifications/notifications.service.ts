@@ -390,7 +390,7 @@ export class NotificationsService {
     let failed = 0;
     for (const { tenantId, id } of claimed) {
       const row = await this.deps.db.withTenant(tenantId, (db) => store.readNotification(db, tenantId, id));
-      if (!row || row.status !== 'queued' || !row.address) continue;
+      if (row?.status !== 'queued' || !row.address) continue;
       try {
         if (row.channel === 'email') {
           await this.deps.email.send({

@@ -126,7 +126,7 @@ export class WebhooksService {
         const endpoint = delivery && (await store.readEndpoint(db, tenantId, delivery.endpointId));
         return delivery && { delivery, endpoint };
       });
-      if (!found || found.delivery.status !== 'queued') continue;
+      if (found?.delivery.status !== 'queued') continue;
       const { delivery, endpoint } = found;
       if (!endpoint) {
         await this.deps.db.withTenant(tenantId, (db) =>
