@@ -364,7 +364,7 @@ describe('the waitlist', () => {
     });
     expect(entry.statusCode, entry.body).toBe(201);
     // A later entry for the same window waits behind the first.
-    await desk.request('POST', '/scheduling/waitlist', {
+    const later = await desk.request('POST', '/scheduling/waitlist', {
       patient: patientA,
       earliest: new Date(Date.now()).toISOString(),
       latest: new Date(Date.now() + 20 * DAY).toISOString(),
@@ -384,6 +384,47 @@ describe('the waitlist', () => {
     expect(accepted.json().offer.status).toBe('accepted');
     const again = await desk.request('POST', `/scheduling/offers/${offer.id}/accept`);
     expect(again.json().code).toBe('SCHEDULING_OFFER_CLOSED');
+    // The later entry is still waiting; taking it off the list leaves it out of later offers.
+    const removed = await desk.request('DELETE', `/scheduling/waitlist/${later.json().id}`);
+    expect(removed.json()).toMatchObject({ status: 'removed' });
+  });
+
+  it('a cancellation through plain FHIR offers the slot too; a declined offer passes to the next match', async () => {
+    const practitioner = (await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Moss' }] })).id;
+    await createSchedule(admin, {
+      practitioner,
+      timeZone: 'America/New_York',
+      horizonDays: 10,
+      availability: [{ days: everyDay, start: '13:00', end: '14:00', slotMinutes: 60 }],
+    });
+    const listed = await desk.request('GET', `/scheduling/schedules?practitioner=${practitioner}`);
+    expect(listed.json()).toHaveLength(1);
+    expect(listed.json()[0]).toMatchObject({
+      timeZone: 'America/New_York',
+      practitioner: `Practitioner/${practitioner}`,
+    });
+    const [slot] = await freeSlots(desk, { practitioner }, ...week(), 1);
+    const taken = await booked(desk, slot!.id, patientA);
+    const window = { earliest: new Date().toISOString(), latest: new Date(Date.now() + 20 * DAY).toISOString() };
+    const first = (
+      await desk.request('POST', '/scheduling/waitlist', { patient: patientB, practitioner, ...window })
+    ).json();
+    const second = (
+      await desk.request('POST', '/scheduling/waitlist', { patient: patientA, practitioner, ...window })
+    ).json();
+    const current = (await physician.fhir.get(`Appointment/${taken.id}`)).json();
+    expect((await physician.fhir.put(`Appointment/${taken.id}`, { ...current, status: 'cancelled' })).statusCode).toBe(
+      200,
+    );
+    const [offer] = (await desk.request('GET', `/scheduling/offers?waitlistEntry=${first.id}`)).json();
+    expect(offer).toMatchObject({ slot: `Slot/${slot!.id}`, status: 'open' });
+    const declined = await desk.request('POST', `/scheduling/offers/${offer.id}/decline`);
+    expect(declined.statusCode, declined.body).toBe(200);
+    const [next] = (await desk.request('GET', `/scheduling/offers?waitlistEntry=${second.id}`)).json();
+    expect(next).toMatchObject({ slot: `Slot/${slot!.id}`, status: 'open' });
+    const entries = (await desk.request('GET', '/scheduling/waitlist')).json();
+    expect(entries.find((e: { id: string }) => e.id === first.id).status).toBe('waiting');
+    expect(entries.find((e: { id: string }) => e.id === second.id).status).toBe('offered');
   });
 
   it('is the front desk’s: a patient or a billing clerk gets 403', async () => {
