@@ -156,6 +156,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   // Before the modules that publish domain events: each receives it as its `events` publisher.
   const events = registerEventsModule(app, {
     db: deps.db,
+    audit,
     now: deps.now,
     dispatch: config.eventsDispatch,
     pollMs: config.eventsPollMs,

@@ -53,12 +53,23 @@ export async function listDeadLetters(
   }));
 }
 
-/** Puts a dead letter back in its subscriber's queue with fresh attempts. False if there is none by that id. */
-export async function replayDeadLetter(db: Queryable, tenantId: string, id: string, now: string): Promise<boolean> {
-  const result = await db.query(
-    `UPDATE event_delivery SET status = 'retry', attempts = 0, next_attempt_at = $3::timestamptz, updated_at = $3::timestamptz
-      WHERE tenant_id = $1 AND id = $2 AND status = 'dead'`,
+/**
+ * Puts a dead letter back in its subscriber's queue with fresh attempts. Returns its subscriber and event
+ * type, or undefined if there is no dead letter by that id.
+ */
+export async function replayDeadLetter(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  now: string,
+): Promise<{ subscriber: string; type: string } | undefined> {
+  const result = await db.query<{ subscriber: string; type: string }>(
+    `UPDATE event_delivery d
+        SET status = 'retry', attempts = 0, next_attempt_at = $3::timestamptz, updated_at = $3::timestamptz
+       FROM event_outbox o
+      WHERE d.tenant_id = $1 AND d.id = $2 AND d.status = 'dead' AND o.tenant_id = d.tenant_id AND o.seq = d.event_seq
+      RETURNING d.subscriber, o.type`,
     [tenantId, id, now],
   );
-  return result.rowCount > 0;
+  return result.rows[0];
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FhirRepository } from '../../fhir';
-import type { Database } from '../../platform/db';
+import type { Database, Queryable } from '../../platform/db';
+import type { AuditInput } from '../audit';
 import { OutboxEventBus } from './events.bus';
 import { EventDispatcher } from './events.dispatcher';
 import { publishFhirEvents } from './events.fhir';
@@ -24,6 +25,8 @@ export interface EventsModuleOptions {
   databaseUrl?: string | undefined;
   /** NATS server with JetStream: a `nats` subscriber copies every event to the MERIDIAN_EVENTS stream. */
   natsUrl?: string | undefined;
+  /** Records admin actions (a dead letter's replay). */
+  audit?: { append(tx: Queryable, input: AuditInput): Promise<void> } | undefined;
   /** Days delivered events are kept (0: for ever); a daily purge removes older ones. */
   retentionDays?: number;
 }
@@ -70,7 +73,12 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   });
   bus.onPublish((tenantId) => dispatcher.nudge(tenantId));
   const now = options.now ?? (() => new Date());
-  registerEventsRoutes(app, { db: options.db, now, nudge: (tenantId) => dispatcher.nudge(tenantId) });
+  registerEventsRoutes(app, {
+    db: options.db,
+    now,
+    nudge: (tenantId) => dispatcher.nudge(tenantId),
+    audit: options.audit,
+  });
 
   const nats = options.natsUrl ? new NatsEventSink(options.natsUrl) : undefined;
   if (nats) bus.subscribe('nats', ['*'], (event, tenantId) => nats.handle(event, tenantId));

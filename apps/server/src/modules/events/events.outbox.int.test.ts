@@ -130,6 +130,14 @@ describe('delivery', () => {
     await waitFor(() => delivered.some((event) => event.type === 'test.flaky'));
     const after = await admin.request('GET', '/events/dead-letters?subscriber=flaky');
     expect(after.json().deadLetters).toEqual([]);
+    const audited = await app.db.withTenant(tenant, (q) =>
+      q.query<{ detail: string; user_id: string }>(
+        `SELECT detail, user_id FROM audit_staged WHERE tenant_id = $1 AND action = 'event-replay'
+         UNION ALL SELECT detail, user_id FROM audit_event WHERE tenant_id = $1 AND action = 'event-replay'`,
+        [tenant],
+      ),
+    );
+    expect(audited.rows).toEqual([{ detail: 'test.flaky to flaky', user_id: admin.userId }]);
 
     const again = await admin.request('POST', `/events/dead-letters/${deadLetters[0]!.id}/replay`);
     expect(again.statusCode).toBe(404);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../platform/db';
+import type { Database, Queryable } from '../../platform/db';
+import { type AuditInput, callerOf } from '../audit';
 import { listDeadLetters, replayDeadLetter } from './events.dead-letters.store';
 import { eventsErrors } from './events.errors';
 import { deadLetterId, deadLettersQuery, eventsQuery, parseEventsInput } from './events.schemas';
@@ -13,6 +14,8 @@ export interface EventsRoutesOptions {
   now: () => Date;
   /** A replayed dead letter is looked at right away. */
   nudge: (tenantId: string) => void;
+  /** Records the replay (an admin action) in its transaction. */
+  audit?: { append(tx: Queryable, input: AuditInput): Promise<void> } | undefined;
 }
 
 export function registerEventsRoutes(app: FastifyInstance, options: EventsRoutesOptions): void {
@@ -57,9 +60,19 @@ export function registerEventsRoutes(app: FastifyInstance, options: EventsRoutes
     { config, schema: { tags, summary: 'Deliver a dead letter to its subscriber again (fresh attempts)' } },
     async (request, reply) => {
       const id = parseEventsInput(deadLetterId, request.params.id, 'id');
-      const replayed = await db.withTenant(request.tenantId, (q) =>
-        replayDeadLetter(q, request.tenantId, id, options.now().toISOString()),
-      );
+      const replayed = await db.transaction(request.tenantId, async (tx) => {
+        const letter = await replayDeadLetter(tx, request.tenantId, id, options.now().toISOString());
+        if (letter) {
+          await options.audit?.append(tx, {
+            ...callerOf(request),
+            tenantId: request.tenantId,
+            action: 'event-replay',
+            outcome: 'success',
+            detail: `${letter.type} to ${letter.subscriber}`,
+          });
+        }
+        return letter;
+      });
       if (!replayed) throw eventsErrors.deadLetterNotFound(id);
       options.nudge(request.tenantId);
       return reply.code(202).send({ id, status: 'queued' });
