@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChargeItem, Claim, Invoice } from '@medplum/fhirtypes';
 import { type X12Interchange, X12Parser } from 'node-x12';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
 import { createService, finishedVisit, trialBalanced } from './billing.fixtures';
 
@@ -9,10 +10,11 @@ let app: TestApp;
 let admin: SignedIn;
 let billing: SignedIn;
 let physician: SignedIn;
+let tenantId: string;
 
 beforeAll(async () => {
   app = await createTestApp({ authRequired: true }, { now: () => new Date('2026-06-02T10:00:00Z') });
-  const tenantId = newTenantId();
+  tenantId = newTenantId();
   admin = await signIn(app, { role: 'tenant_admin', tenantId });
   billing = await signIn(app, { role: 'billing', tenantId });
   physician = await signIn(app, { role: 'physician', tenantId });
@@ -210,6 +212,28 @@ describe('the billing story', () => {
     const again = await billing.request('POST', '/billing/remittances', { x12: remit });
     expect(again.json().claims[0].duplicate).toBe(true);
     expect((await trialBalanced(billing)).bank).toBe(8_000);
+
+    // invoice.issued, payment.posted (card and insurer) and claim.submitted, each as its schema says.
+    const events = await app.db.withTenant(tenantId, (db) =>
+      db.query<{ type: string; version: number; data: Record<string, unknown> }>(
+        `SELECT type, version, data FROM event_outbox WHERE tenant_id = $1 AND type IN ('invoice.issued', 'payment.posted', 'claim.submitted') ORDER BY seq`,
+        [tenantId],
+      ),
+    );
+    expect(events.rows.map((event) => event.type)).toEqual([
+      'invoice.issued',
+      'payment.posted',
+      'claim.submitted',
+      'payment.posted',
+    ]);
+    for (const event of events.rows)
+      expect(eventSchemaErrors(event.type, event.version, event.data), event.type).toEqual([]);
+    expect(events.rows[0]!.data).toMatchObject({
+      invoiceId: invoice.id,
+      patientId: visit.patient,
+      total: 15_000,
+      currency: 'USD',
+    });
   });
 
   it('lists a denied claim with its reasons and returns the amount to the patient for rework', async () => {

@@ -212,8 +212,8 @@ export class InvoicesService {
       version: 1,
       aggregate: { type: 'Invoice', id: invoice.id! },
       data: {
-        invoice: invoice.id,
-        patient: patientIdOf(invoice),
+        invoiceId: invoice.id,
+        patientId: patientIdOf(invoice),
         kind: creditNote ? 'credit-note' : 'invoice',
         total: money.total,
         currency: money.currency,
