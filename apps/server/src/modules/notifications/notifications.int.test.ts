@@ -236,6 +236,13 @@ describe('appointment notifications', () => {
     });
     expect(optOut.statusCode).toBe(200);
     expect(optOut.json()).toEqual({ email: true, sms: false, 'in-app': true });
+    const audited = await app.db.asOwner((q) =>
+      q.query<{ action: string; patient_id: string }>(
+        `SELECT action, patient_id FROM audit_event WHERE tenant_id = $1 AND action LIKE 'notification-%'`,
+        [tenantId],
+      ),
+    );
+    expect(audited.rows).toEqual([{ action: 'notification-preferences-change', patient_id: patient.id }]);
     const bad = await app.app.inject({
       method: 'PUT',
       url: `/patients/${patient.id}/notification-preferences`,

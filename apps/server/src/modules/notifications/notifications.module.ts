@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config';
 import type { FhirServices } from '../../fhir';
 import type { Database } from '../../platform/db';
+import type { AuditService } from '../audit';
 import { NotificationsApi } from './notifications.api';
+import { auditNotificationRoutes } from './notifications.audit';
 import {
   type EmailSender,
   httpSmsSender,
@@ -46,6 +48,8 @@ export interface NotificationsModuleOptions {
   >;
   db: Database;
   fhir: FhirServices;
+  /** Records reads and changes of patients' preferences and of the delivery log. */
+  audit?: AuditService | undefined;
   events?: EventSubscriptions | undefined;
   /** The access module's alert list (break-the-glass), read by the background job. */
   access?: { alerts(tenantId: string, limit: number): Promise<AccessAlert[]> } | undefined;
@@ -98,6 +102,7 @@ export function registerNotificationsModule(
   options.events?.subscribe('notifications', NOTIFICATION_EVENT_TYPES, (event, tenantId) =>
     service.handleEvent(event, tenantId),
   );
+  if (options.audit) auditNotificationRoutes(app, options.audit);
   registerNotificationsRoutes(app, new NotificationsApi({ db: options.db, fhir: options.fhir, now }));
 
   // The background sender: due messages and new break-the-glass alerts, every interval (0: off).
