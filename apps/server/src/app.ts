@@ -184,7 +184,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   const encounters = registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
-  registerNotificationsModule(app, { config, db: deps.db, fhir, events, access, now: deps.now });
+  registerNotificationsModule(app, { config, db: deps.db, fhir, audit, events, access, now: deps.now });
   await registerSubscriptionsModule(app, { config, db: deps.db, fhir, events, now: deps.now });
   registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   const terminology = await registerTerminologyModule(app, {
