@@ -110,6 +110,30 @@ describe('dispatchers in several processes', () => {
     expect(seenAt[0]! - startedAt).toBeGreaterThanOrEqual(400);
   });
 
+  it('counts a handler that never settles as a failed attempt', async () => {
+    const tenant = await newTenant();
+    const publisher = new OutboxEventBus();
+    await db.transaction(tenant, (tx) =>
+      publisher.publish(tx, tenant, { type: 'test.stuck', aggregate: { type: 'Thing', id: 's1' }, data: {} }),
+    );
+    const bus = new OutboxEventBus();
+    bus.subscribe('stuck', ['test.stuck'], () => new Promise<void>(() => {}));
+    const dispatcher = new EventDispatcher({
+      db,
+      subscribers: bus.subscribers,
+      handlerTimeoutMs: 50,
+      listTenants: async () => [tenant],
+    });
+    await dispatcher.drain();
+    const rows = await db.withTenant(tenant, (q) =>
+      q.query<{ status: string; attempts: number; last_error: string }>(
+        'SELECT status, attempts, last_error FROM event_delivery WHERE tenant_id = $1',
+        [tenant],
+      ),
+    );
+    expect(rows.rows).toEqual([{ status: 'retry', attempts: 1, last_error: 'handler did not finish within 50 ms' }]);
+  });
+
   it('purges old events every subscriber has passed, keeping dead letters and pending retries', async () => {
     const tenant = await newTenant();
     const publisher = new OutboxEventBus();

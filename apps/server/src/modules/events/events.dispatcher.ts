@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** Aggregates delivered to at the same time (one event at a time each, in order). */
   concurrency?: number;
+  /** A handler that has not settled by then counts as failed (kept below the lease). */
+  handlerTimeoutMs?: number;
   /** Tenants that have published events (asked at start and every so often). */
   listTenants: () => Promise<string[]>;
   log?: { warn: (object: object, message: string) => void };
@@ -198,6 +200,21 @@ export class EventDispatcher {
     return done;
   }
 
+  private async withTimeout(work: Promise<void>): Promise<void> {
+    const ms = this.options.handlerTimeoutMs ?? 20_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`handler did not finish within ${ms} ms`)), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Delivered events go to `done` (marked with the batch); a failure is recorded at once. */
   private async deliverAggregate(
     tenantId: string,
@@ -215,7 +232,7 @@ export class EventDispatcher {
       if (event.nextAttemptAt && new Date(event.nextAttemptAt) > this.now()) return;
       const { attempts: _attempts, nextAttemptAt: _next, ...stored } = event;
       try {
-        await subscriber.handler(stored, tenantId);
+        await this.withTimeout(subscriber.handler(stored, tenantId));
       } catch (error) {
         const attempts = event.attempts + 1;
         const lastError = String((error as Error)?.message ?? error).slice(0, 1000);
