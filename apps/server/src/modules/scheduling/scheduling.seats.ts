@@ -96,6 +96,14 @@ export function slotSeatKeeper(repository: FhirRepository, onFreed: SlotFreedLis
         [tenantId, event.id],
       );
       const held = new Set(rows.map((row) => row.slot_id));
+      // Lock every slot this write touches in one order, so two moves between the same slots cannot deadlock.
+      const involved = [...new Set([...held, ...wanted])].sort();
+      if (involved.length) {
+        await tx.query(
+          'SELECT id FROM scheduling_slot WHERE tenant_id = $1 AND id = ANY ($2::text[]) ORDER BY id FOR UPDATE',
+          [tenantId, involved],
+        );
+      }
       for (const slotId of held) {
         if (wanted.includes(slotId)) continue;
         await release(tx, tenantId, slotId, event.id);
