@@ -34,7 +34,7 @@ function OrderCard({ view, acknowledged }: { view: OrderView; acknowledged: Map<
           <Stack gap={4}>
             <Group gap="xs">
               <Text fw={700}>{name}</Text>
-              <Badge variant="light" color="gray.7" tt="none">
+              <Badge variant="outline" color="gray.7" tt="none">
                 {view.kind === 'imaging' ? 'Imaging' : 'Lab'}
               </Badge>
               <StatusBadge value={view.status} label={ORDER_STATUS_LABELS[view.status ?? ''] ?? view.status} />
