@@ -103,6 +103,45 @@ describe('charges', () => {
     expect(badDiagnosis.json().path).toBe('diagnoses.0');
   });
 
+  it('makes a provisional charge when an appointment is booked (appointment.booked) and voids it on cancellation', async () => {
+    const visit = await finishedVisit(physician);
+    const tenantId = billing.tenantId;
+    // The catalog entry whose code is the appointment's visit type.
+    await createService(admin, {
+      code: { system: 'tenant', code: 'follow-up' },
+      title: 'Follow-up visit',
+      prices: [{ list: 'self-pay', amount: 8_000, currency: 'USD' }],
+    });
+    const publish = async (type: string, appointment: string, extra: Record<string, unknown> = {}) => {
+      await app.db.transaction(tenantId, (tx) =>
+        app.events.publish(tx, tenantId, {
+          type,
+          version: 1,
+          aggregate: { type: 'Appointment', id: appointment },
+          data: { appointment, patient: visit.patient, start: '2026-06-03T09:00:00Z', ...extra },
+        }),
+      );
+      await app.events.drain();
+    };
+    const booked = async (appointment: string) =>
+      ((await billing.request('GET', `/billing/charges?patient=${visit.patient}`)).json() as ChargeItem[]).filter(
+        (charge) => charge.identifier?.[0]?.value === appointment,
+      );
+    await publish('appointment.booked', 'appt-1', { visitType: 'follow-up' });
+    // Delivered at least once: a second delivery adds nothing.
+    await publish('appointment.booked', 'appt-1', { visitType: 'follow-up' });
+    const [provisional, ...more] = await booked('appt-1');
+    expect(more).toEqual([]);
+    expect(provisional).toMatchObject({
+      status: 'planned',
+      definitionCanonical: [expect.stringMatching(/^urn:uuid:/)],
+      priceOverride: { value: 80, currency: 'USD' },
+      occurrenceDateTime: '2026-06-03T09:00:00Z',
+    });
+    await publish('appointment.cancelled', 'appt-1');
+    expect((await booked('appt-1'))[0]!.status).toBe('not-billable');
+  });
+
   it('confirms a provisional charge, which then posts its revenue', async () => {
     const visit = await finishedVisit(physician);
     const before = (await trialBalanced(billing))['unbilled-ar'] ?? 0;
