@@ -16,8 +16,10 @@ export interface DispatcherOptions {
   db: Database;
   subscribers: Map<string, Subscriber>;
   now?: (() => Date) | undefined;
-  /** How often every known tenant is checked for work (besides the nudges after publishing). */
+  /** How often a tenant with work in progress is looked at again (besides the nudges after commits). */
   pollMs?: number;
+  /** How often a tenant with nothing pending is looked at (commits of processes this one does not hear about). */
+  idlePollMs?: number;
   /** How long a process holds a tenant's deliveries to one subscriber before another may take over. */
   leaseMs?: number;
   /** Attempts before an event becomes a dead letter for a subscriber. */
@@ -43,7 +45,8 @@ export interface DispatcherOptions {
  */
 export class EventDispatcher {
   readonly owner = `${process.pid}-${randomUUID()}`;
-  private readonly tenants = new Set<string>();
+  /** Known tenants and when each is next looked at (Date.now() ms; 0: at the next pass). */
+  private readonly dueAt = new Map<string, number>();
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -74,14 +77,14 @@ export class EventDispatcher {
 
   /** A tenant published: look at it soon (on PGlite the look queues behind the publishing transaction). */
   nudge(tenantId: string): void {
-    this.tenants.add(tenantId);
+    this.dueAt.set(tenantId, 0);
     if (this.started) setImmediate(() => this.kick());
   }
 
   /** Runs one pass now, after any running one, and waits for it (tests, benches). */
   async drain(): Promise<void> {
     while (this.running) await this.running;
-    await this.launch();
+    await this.launch(true);
   }
 
   private kick(): void {
@@ -90,12 +93,12 @@ export class EventDispatcher {
       this.again = true;
       return;
     }
-    this.launch().catch(() => {});
+    this.launch(false).catch(() => {});
   }
 
   /** One pass at a time in this process: two would hold the same lease. */
-  private launch(): Promise<void> {
-    const run = this.pass();
+  private launch(everyTenant: boolean): Promise<void> {
+    const run = this.pass(everyTenant);
     this.running = run
       .catch((error: Error) => this.options.log?.warn({ err: { message: error.message } }, 'event dispatch failed'))
       .finally(() => {
@@ -108,22 +111,46 @@ export class EventDispatcher {
     return run;
   }
 
-  private async pass(): Promise<void> {
+  /**
+   * Looks at each tenant that is due: one nudged by a commit, one with work left or a retry coming due, and
+   * every idle one now and then (commits of processes this one does not hear about).
+   */
+  private async pass(everyTenant: boolean): Promise<void> {
     if (Date.now() - this.lastTenantRefresh > 10_000) {
       this.lastTenantRefresh = Date.now();
-      for (const tenant of await this.options.listTenants()) this.tenants.add(tenant);
+      for (const tenant of await this.options.listTenants()) {
+        if (!this.dueAt.has(tenant)) this.dueAt.set(tenant, 0);
+      }
     }
-    for (const tenantId of this.tenants) await this.runTenant(tenantId);
+    for (const [tenantId, due] of this.dueAt) {
+      if (!everyTenant && due > Date.now()) continue;
+      // Set before the look: a nudge during it makes the tenant due again.
+      this.dueAt.set(tenantId, Date.now() + this.idleMs());
+      const next = await this.runTenant(tenantId);
+      if (next !== undefined) this.dueAt.set(tenantId, Math.min(this.dueAt.get(tenantId) ?? 0, next));
+    }
   }
 
-  private async runTenant(tenantId: string): Promise<void> {
+  private idleMs(): number {
+    return Math.max(this.options.pollMs ?? 500, this.options.idlePollMs ?? 5000);
+  }
+
+  /** Delivers what the tenant's subscribers have waiting; returns when to look again if sooner than idle. */
+  private async runTenant(tenantId: string): Promise<number | undefined> {
     const { db } = this.options;
+    const pollMs = this.options.pollMs ?? 500;
     const progress = await db.withTenant(tenantId, (q) => readProgress(q, tenantId));
     const now = this.now();
+    let next: number | undefined;
+    const soon = (at: number) => {
+      next = next === undefined ? at : Math.min(next, at);
+    };
     for (const subscriber of this.options.subscribers.values()) {
       const state = progress.subscriptions.find((s) => s.subscriber === subscriber.name);
-      const work =
-        !state || state.position < progress.head || (state.nextRetryAt !== null && new Date(state.nextRetryAt) <= now);
+      const retryAt = state?.nextRetryAt ? new Date(state.nextRetryAt) : undefined;
+      // A retry coming due: look again then (in real time, whatever clock `now` is).
+      if (retryAt && retryAt > now) soon(Date.now() + (retryAt.getTime() - now.getTime()));
+      const work = !state || state.position < progress.head || (retryAt !== undefined && retryAt <= now);
       if (!work) continue;
       if (
         state?.leaseOwner &&
@@ -131,10 +158,15 @@ export class EventDispatcher {
         state.leaseUntil &&
         new Date(state.leaseUntil) > now
       ) {
+        // Another process is on it; if it dies, its lease runs out.
+        soon(Date.now() + pollMs);
         continue;
       }
       await this.deliverTo(tenantId, subscriber);
+      // Whatever came in meanwhile, or waits behind a retry, is looked at on the next poll.
+      soon(Date.now() + pollMs);
     }
+    return next;
   }
 
   private async deliverTo(tenantId: string, subscriber: Subscriber): Promise<void> {
