@@ -231,7 +231,7 @@ export const SETTINGS = {
   eventsPollMs: setting(
     'EVENTS_POLL_MS',
     z.coerce.number().int().min(10).default(500),
-    'How often the event dispatcher looks for undelivered events besides being woken by commits.',
+    'How soon the event dispatcher looks again at a tenant with deliveries in progress (idle tenants: every 5 s; commits wake it).',
   ),
   eventsMaxAttempts: setting(
     'EVENTS_MAX_ATTEMPTS',
