@@ -5,7 +5,8 @@
 // synthetic but shaped like ICD-10-CM (the full release is not shipped): codes like 'K52.917', displays of
 // 3–12 words drawn with a skewed (Zipf) frequency from the shipped displays' words plus made-up ones, so
 // 'unspecified' or 'with' match tens of thousands of concepts the way they do in the real release.
-// Each query is run `rounds` times one after another; the figures are per expansion (page of 20 + total).
+// Each query is run `rounds` times one after another; the figures are per expansion (page of 20 + total),
+// and per type-ahead search (page of 20, no total: what GET /terminology/search does).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -187,6 +188,14 @@ for (const engine of engines) {
         total = expansion.total;
       }
       times.sort((a, b) => a - b);
+      // The web app's type-ahead (GET /terminology/search): the same ranking, no total.
+      const typeAhead = [];
+      for (let round = 0; filter && round < rounds; round++) {
+        const begin = performance.now();
+        await service.search(SYSTEM, filter, 20);
+        typeAhead.push(performance.now() - begin);
+      }
+      typeAhead.sort((a, b) => a - b);
       console.log(
         JSON.stringify({
           engine,
@@ -194,6 +203,12 @@ for (const engine of engines) {
           matches: total,
           p50: Number(percentile(times, 50).toFixed(1)),
           p99: Number(percentile(times, 99).toFixed(1)),
+          ...(filter
+            ? {
+                searchP50: Number(percentile(typeAhead, 50).toFixed(1)),
+                searchP99: Number(percentile(typeAhead, 99).toFixed(1)),
+              }
+            : {}),
         }),
       );
     }

@@ -30,9 +30,10 @@ export function registerTerminologyRoutes(
     async (request) => {
       const query = parseTerminologyInput(searchQuery, request.query);
       const system = resolveSystem(query.system);
-      const info = await service.system(system);
+      const read = { tenantId: request.tenantId };
+      const info = await service.system(system, read);
       if (!info) throw terminologyErrors.unknownSystem(system);
-      const concepts = query.q ? await service.search(system, query.q, query.limit) : [];
+      const concepts = query.q ? await service.search(system, query.q, query.limit, read) : [];
       return {
         system,
         version: info.version,
@@ -49,7 +50,7 @@ export function registerTerminologyRoutes(
   app.get(
     '/terminology/systems',
     { config, schema: { tags: TAGS, summary: 'Code systems loaded on this server: version, source, size' } },
-    async () => ({ systems: await service.systems() }),
+    async (request) => ({ systems: await service.systems({ tenantId: request.tenantId }) }),
   );
 
   registerLocalAdmin(app, localAdminToken, (admin) => {

@@ -17,6 +17,8 @@ import { resolveValueSet, type ValueSetDefinition } from './terminology.value-se
  */
 export interface TerminologyReadOptions {
   tx?: Queryable;
+  /** The caller's tenant, when there is one (the tables are shared; this only saves a connection switch). */
+  tenantId?: string;
 }
 
 export interface LookupResult {
@@ -80,6 +82,7 @@ export interface Expansion {
 /** A tenant id that names no tenant: the terminology tables are platform-wide and have no row policy. */
 const PLATFORM_READ = '00000000-0000-0000-0000-000000000000';
 const MAX_CHILDREN = 100;
+const SYSTEMS_TTL_MS = 30_000;
 export const MAX_EXPANSION_COUNT = 1000;
 
 function sameDisplay(given: string, actual: string): boolean {
@@ -93,20 +96,51 @@ function sameDisplay(given: string, actual: string): boolean {
  * terminology.systems.ts (`icd-10-cm`, `loinc`, `cvx`, `ucum`) are accepted too.
  */
 export class TerminologyService {
+  private cache?: { at: number; systems: Map<string, CodeSystemInfo> };
+
   constructor(private readonly deps: { db: Database }) {}
 
   private read<T>(options: TerminologyReadOptions, work: (db: Queryable) => Promise<T>): Promise<T> {
     if (options.tx) return work(options.tx);
-    return this.deps.db.withTenant(PLATFORM_READ, work);
+    // PGlite: one in-process connection; plain reads of these shared tables (no row policy) need no
+    // transaction and no role switch around them, which cost more than the query itself.
+    if (this.deps.db.engine === 'pglite') return this.deps.db.asOwner(work);
+    // The caller's tenant when known: a pooled connection already set to it needs no switch.
+    return this.deps.db.withTenant(options.tenantId ?? PLATFORM_READ, work);
+  }
+
+  /**
+   * The loaded code systems, remembered for SYSTEMS_TTL_MS: every call needs them and they change only on
+   * an import (which drops them here at once; another process's import is seen within the TTL).
+   */
+  private async loaded(options: TerminologyReadOptions): Promise<Map<string, CodeSystemInfo>> {
+    const now = Date.now();
+    if (this.cache && now - this.cache.at < SYSTEMS_TTL_MS) return this.cache.systems;
+    const list = await this.read(options, (db) => terminologyStore.listSystems(db));
+    const systems = new Map(list.map((system) => [system.url, system]));
+    this.cache = { at: now, systems };
+    return systems;
+  }
+
+  /** A concept of a loaded system, or for UCUM any valid unit (listed or not). */
+  private async conceptOrUnit(
+    db: Queryable,
+    url: string,
+    code: string,
+  ): Promise<Pick<Concept, 'display' | 'abstract' | 'inactive'> | undefined> {
+    const concept = await terminologyStore.getConcept(db, url, code);
+    if (concept || url !== UCUM) return concept;
+    const checked = checkUcum(code);
+    return checked.valid ? { display: checked.name, abstract: false, inactive: false } : undefined;
   }
 
   /** Every loaded code system, with its version and where it came from. */
   async systems(options: TerminologyReadOptions = {}): Promise<CodeSystemInfo[]> {
-    return this.read(options, (db) => terminologyStore.listSystems(db));
+    return [...(await this.loaded(options)).values()];
   }
 
   async system(system: string, options: TerminologyReadOptions = {}): Promise<CodeSystemInfo | undefined> {
-    return this.read(options, (db) => terminologyStore.getSystem(db, resolveSystem(system)));
+    return (await this.loaded(options)).get(resolveSystem(system));
   }
 
   /** A code's display and properties, or undefined when the code (or that version) is not known. */
@@ -117,7 +151,7 @@ export class TerminologyService {
   ): Promise<LookupResult | undefined> {
     const url = resolveSystem(system);
     return this.read(options, async (db) => {
-      const info = await terminologyStore.getSystem(db, url);
+      const info = (await this.loaded({ tx: db })).get(url);
       if (options.version && info && info.version !== options.version) return undefined;
       const concept = info ? await terminologyStore.getConcept(db, url, code) : undefined;
       if (!concept) {
@@ -161,7 +195,7 @@ export class TerminologyService {
   ): Promise<ValidateCodeResult> {
     const url = resolveSystem(system);
     return this.read(options, async (db) => {
-      const info = await terminologyStore.getSystem(db, url);
+      const info = (await this.loaded({ tx: db })).get(url);
       if (!info && url !== UCUM) {
         return { result: false, system: url, code, message: `Code system ${url} is not known to this server` };
       }
@@ -173,7 +207,7 @@ export class TerminologyService {
           message: `Version ${options.version} of ${url} is not loaded (loaded: ${info.version})`,
         };
       }
-      const found = await this.lookup(url, code, { tx: db });
+      const found = await this.conceptOrUnit(db, url, code);
       const version = info?.version;
       if (!found) {
         const subset =
@@ -240,7 +274,7 @@ export class TerminologyService {
     const offset = options.offset ?? 0;
     const count = Math.min(options.count ?? 100, MAX_EXPANSION_COUNT);
     return this.read(options, async (db) => {
-      const info = await terminologyStore.getSystem(db, valueSet.system);
+      const info = (await this.loaded({ tx: db })).get(valueSet.system);
       if (!info) return { valueSet, total: 0, offset, contains: [] };
       if (valueSet.constraint.codes && valueSet.constraint.codes.length === 0) {
         return { valueSet, version: info.version, total: 0, offset, contains: [] };
@@ -276,6 +310,7 @@ export class TerminologyService {
   /** Loads a release of a code system, replacing what was loaded (as the schema owner). */
   async load(release: CodeSystemRelease): Promise<void> {
     await this.deps.db.asOwner((db) => terminologyStore.replaceRelease(db, release));
+    this.cache = undefined;
   }
 
   /**

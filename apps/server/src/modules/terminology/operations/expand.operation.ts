@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ValueSet, ValueSetExpansionContains, ValueSetExpansionParameter } from '@medplum/fhirtypes';
 import { type FhirOperation, fhirErrors, readParams } from '../../../fhir';
-import type { OperationInput } from '../../../fhir/operations/operation-registry';
-import { MAX_EXPANSION_COUNT, type TerminologyService } from '../terminology.service';
+import { MAX_EXPANSION_COUNT, type TerminologyReadOptions, type TerminologyService } from '../terminology.service';
 import type { ValueSetDefinition } from '../terminology.value-sets';
-import { notFound, readWholeNumber } from './operation-helpers';
+import { notFound, readOptionsOf, readWholeNumber } from './operation-helpers';
 
 const DEFAULT_COUNT = 100;
 
@@ -15,11 +14,11 @@ const DEFAULT_COUNT = 100;
 async function definitionOf(
   terminology: TerminologyService,
   valueSet: ValueSet,
-  read: { tx?: OperationInput['ctx']['tx'] },
+  read: TerminologyReadOptions,
   where: string,
 ): Promise<ValueSetDefinition> {
   if (valueSet.url) {
-    const known = await terminology.valueSet(valueSet.url, read.tx ? { tx: read.tx } : {});
+    const known = await terminology.valueSet(valueSet.url, read);
     if (known) return known;
   }
   const includes = valueSet.compose?.include ?? [];
@@ -37,7 +36,7 @@ async function definitionOf(
   if (filters.length > 1 || (filters[0] && !(filters[0].property === 'concept' && filters[0].op === 'is-a'))) {
     throw fhirErrors.notSupported("Only a single 'concept is-a <code>' filter is supported", where);
   }
-  const system = (await terminology.system(include.system, read.tx ? { tx: read.tx } : {}))?.url;
+  const system = (await terminology.system(include.system, read))?.url;
   if (!system)
     throw notFound(`Code system ${include.system} is not loaded on this server`, `${where}.compose.include.system`);
   return {
@@ -69,7 +68,7 @@ export function expandOperation(terminology: TerminologyService): FhirOperation 
     affectsState: false,
     async handle(input) {
       const params = readParams(input);
-      const read = input.ctx.tx ? { tx: input.ctx.tx } : {};
+      const read = readOptionsOf(input.ctx);
       const count = readWholeNumber(params, 'count', MAX_EXPANSION_COUNT) ?? DEFAULT_COUNT;
       const offset = readWholeNumber(params, 'offset') ?? 0;
       const filter = params.get('filter')?.trim();

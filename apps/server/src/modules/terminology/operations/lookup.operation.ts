@@ -2,7 +2,7 @@ import type { Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import { type FhirOperation, fhirErrors, readParams } from '../../../fhir';
 import type { TerminologyService } from '../terminology.service';
 import { resolveSystem } from '../terminology.systems';
-import { codeAndSystem, notFound, stringParameter } from './operation-helpers';
+import { codeAndSystem, notFound, readOptionsOf, stringParameter } from './operation-helpers';
 
 /**
  * CodeSystem/$lookup (FHIR R4 CodeSystem-lookup): a code's display and properties in a loaded code
@@ -23,14 +23,14 @@ export function lookupOperation(terminology: TerminologyService): FhirOperation 
       if (!system) throw fhirErrors.invalid('$lookup needs the code system (system, or coding.system)', 'system');
       const url = resolveSystem(system);
       const version = params.get('version');
-      const info = await terminology.system(url, input.ctx.tx ? { tx: input.ctx.tx } : {});
+      const info = await terminology.system(url, readOptionsOf(input.ctx));
       if (!info && url !== 'http://unitsofmeasure.org') {
         throw notFound(`Code system ${url} is not loaded on this server`, 'system');
       }
       if (version && info && info.version !== version) {
         throw notFound(`Version ${version} of ${url} is not loaded (loaded: ${info.version})`, 'version');
       }
-      const found = await terminology.lookup(url, code, input.ctx.tx ? { tx: input.ctx.tx } : {});
+      const found = await terminology.lookup(url, code, readOptionsOf(input.ctx));
       if (!found) throw notFound(`Unknown code '${code}' in ${info?.name ?? url}`, 'code');
       const property = (code: string, value: Omit<ParametersParameter, 'name'>): ParametersParameter => ({
         name: 'property',

@@ -1,6 +1,8 @@
 import type { Coding, ParametersParameter } from '@medplum/fhirtypes';
+import type { FhirContext } from '../../../fhir';
 import { FhirError, fhirErrors } from '../../../fhir';
 import type { OperationParams } from '../../../fhir/operations/operation-params';
+import type { TerminologyReadOptions } from '../terminology.service';
 
 /** A 404 naming the parameter whose value is not known here (a code system, a value set, a code). */
 export function notFound(diagnostics: string, parameter: string): FhirError {
@@ -42,4 +44,9 @@ export function readWholeNumber(params: OperationParams, name: string, max?: num
 
 export function stringParameter(name: string, value: string | undefined): ParametersParameter[] {
   return value === undefined || value === '' ? [] : [{ name, valueString: value }];
+}
+
+/** Where an operation reads: the transaction it runs in (a Bundle), else the caller's tenant's connection. */
+export function readOptionsOf(ctx: FhirContext): TerminologyReadOptions {
+  return ctx.tx ? { tx: ctx.tx } : { tenantId: ctx.tenantId };
 }

@@ -2,7 +2,7 @@ import type { CodeableConcept, Parameters } from '@medplum/fhirtypes';
 import { type FhirOperation, fhirErrors, readParams } from '../../../fhir';
 import type { OperationInput } from '../../../fhir/operations/operation-registry';
 import type { TerminologyService, ValidateCodeResult } from '../terminology.service';
-import { codeAndSystem, notFound, stringParameter } from './operation-helpers';
+import { codeAndSystem, notFound, readOptionsOf, stringParameter } from './operation-helpers';
 
 function answer(result: ValidateCodeResult): { resource: Parameters } {
   return {
@@ -54,7 +54,7 @@ export function validateCodeOperation(terminology: TerminologyService): FhirOper
     definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code',
     affectsState: false,
     async handle(input) {
-      const read = input.ctx.tx ? { tx: input.ctx.tx } : {};
+      const read = readOptionsOf(input.ctx);
       if (input.resourceType === 'CodeSystem') {
         // The code system is `url` here (`system` is accepted too).
         const { params, codings } = codingsOf(input, 'url');
