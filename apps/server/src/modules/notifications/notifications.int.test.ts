@@ -264,6 +264,32 @@ describe('appointment notifications', () => {
     expect(log.some((row) => row.channel === 'sms')).toBe(false);
   });
 
+  it('moves the reminder with a rescheduled appointment', async () => {
+    const tenantId = newTenantId();
+    const { appointment } = await bookedAppointment(tenantId, {
+      telecom: [{ system: 'email', value: 'moved@example.org' }],
+    });
+    await publish(tenantId, 'appointment.booked', { type: 'Appointment', id: appointment.id });
+    const fhir = fhirClient(app, tenantId);
+    const start = new Date(current.getTime() + 96 * 3_600_000);
+    const moved = await fhir.put(`Appointment/${appointment.id}`, {
+      ...appointment,
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 1_800_000).toISOString(),
+    });
+    expect(moved.statusCode).toBe(200);
+    await publish(tenantId, 'appointment.rescheduled', { type: 'Appointment', id: appointment.id });
+    await app.app.notifications.runDue();
+    // The confirmation of the old time had not gone out yet: only the new time is announced.
+    expect(mailbox.map(subjectOf)).toEqual([expect.stringMatching(/^Your appointment has moved to /)]);
+    const reminders = (await deliveries(tenantId, `Appointment/${appointment.id}`)).filter(
+      (row) => row.kind === 'appointment-reminder',
+    );
+    expect(reminders.map((row) => row.status).sort()).toEqual(['cancelled', 'queued']);
+    const queued = reminders.find((row) => row.status === 'queued')!;
+    expect(new Date(queued.nextAttemptAt!).getTime()).toBe(start.getTime() - 24 * 3_600_000);
+  });
+
   it('uses a tenant’s own template and refuses placeholders the kind does not have', async () => {
     const tenantId = newTenantId();
     await clinic(tenantId);

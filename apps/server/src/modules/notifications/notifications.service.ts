@@ -161,7 +161,15 @@ export class NotificationsService {
     // Everything read before the transaction: PGlite has one connection, so no other work may nest in it.
     const clinic = await this.tenantName(tenantId);
     await this.deps.db.transaction(tenantId, async (tx) => {
-      if (kind !== 'appointment-confirmation') await store.cancelQueued(tx, tenantId, about, 'appointment-reminder');
+      // A move or a cancellation makes what is still unsent about the old time wrong: reminders, and a
+      // confirmation or earlier notice that has not gone out yet.
+      if (kind !== 'appointment-confirmation') {
+        await store.cancelQueued(tx, tenantId, about, [
+          'appointment-reminder',
+          'appointment-confirmation',
+          'appointment-rescheduled',
+        ]);
+      }
       if (!patient || !patientRef) return;
       const send = (messageKind: NotificationKind, dedupe: string, dueAt: Date) =>
         this.queueForPatient(tx, tenantId, {

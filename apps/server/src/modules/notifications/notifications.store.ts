@@ -106,11 +106,11 @@ export async function insertNotification(db: Queryable, tenantId: string, n: New
 }
 
 /** Cancels what is still waiting about one thing (a moved or cancelled appointment's reminders). */
-export async function cancelQueued(db: Queryable, tenantId: string, about: string, kind: string): Promise<number> {
+export async function cancelQueued(db: Queryable, tenantId: string, about: string, kinds: string[]): Promise<number> {
   const result = await db.query(
     `UPDATE notification SET status = 'cancelled', next_attempt_at = NULL
-     WHERE tenant_id = $1 AND about = $2 AND kind = $3 AND status = 'queued'`,
-    [tenantId, about, kind],
+     WHERE tenant_id = $1 AND about = $2 AND kind = ANY($3::text[]) AND status = 'queued'`,
+    [tenantId, about, kinds],
   );
   return result.rowCount;
 }
