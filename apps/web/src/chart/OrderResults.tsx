@@ -6,8 +6,8 @@ import { formatFhirDateTime } from '../format/dates';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { codeText } from './clinical-display';
 import { CriticalBadge, ResultFlag } from './ResultFlag';
-import { flagOf, interpretationCode, observationValueText, referenceRangeText } from './results-display';
-import { useOrdersApi } from './useClinicalLists';
+import { analyteName, flagOf, interpretationCode, observationValueText, referenceRangeText } from './results-display';
+import { useAnalyteNames, useOrdersApi } from './useClinicalLists';
 
 /** Acknowledges a result for the signed-in clinician; the inbox and the chart both reload. */
 export function useAcknowledge() {
@@ -29,6 +29,7 @@ function ReportCard({
   acknowledgedAt: string | undefined;
 }) {
   const acknowledge = useAcknowledge();
+  const names = useAnalyteNames();
   const critical = observations.some((observation) => flagOf(interpretationCode(observation))?.critical);
   const name = codeText(report.code) || 'Result';
   return (
@@ -80,7 +81,14 @@ function ReportCard({
               const quantity = observation.valueQuantity;
               return (
                 <Table.Tr key={observation.id} bg={flag?.critical ? 'red.0' : undefined}>
-                  <Table.Td>{codeText(observation.code)}</Table.Td>
+                  <Table.Td>
+                    {analyteName(
+                      observation.code.coding?.[0]?.code,
+                      observation.code.coding?.[0]?.display ?? observation.code.text,
+                      { code: report.code.coding?.[0]?.code, display: codeText(report.code) },
+                      names,
+                    )}
+                  </Table.Td>
                   <Table.Td fw={flag?.abnormal ? 700 : undefined}>
                     {quantity ? String(quantity.value ?? '—') : observationValueText(observation)}
                   </Table.Td>

@@ -38,7 +38,7 @@ function OrderCard({ view, acknowledged }: { view: OrderView; acknowledged: Map<
                 {view.kind === 'imaging' ? 'Imaging' : 'Lab'}
               </Badge>
               <StatusBadge value={view.status} label={ORDER_STATUS_LABELS[view.status ?? ''] ?? view.status} />
-              <Badge variant={pressing ? 'filled' : 'outline'} color={pressing ? 'orange.9' : 'gray.7'} tt="none">
+              <Badge variant={pressing ? 'filled' : 'outline'} color={pressing ? 'dark.7' : 'gray.7'} tt="none">
                 {PRIORITY_LABELS[order.priority ?? 'routine']}
               </Badge>
             </Group>

@@ -2,6 +2,12 @@ import { Badge } from '@mantine/core';
 import { IconAlertOctagon, IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { flagOf } from './results-display';
 
+/** Badges in narrow table cells keep their whole words (Mantine truncates a badge's label by default). */
+const WHOLE = {
+  root: { flexShrink: 0, maxWidth: 'none', overflow: 'visible' },
+  label: { overflow: 'visible' },
+} as const;
+
 /**
  * A result's interpretation flag, never by colour alone: the code and its words ("HH Critical high"),
  * an arrow for high or low, and for critical values a filled red badge with a warning icon.
@@ -11,7 +17,7 @@ export function ResultFlag({ code }: { code: string | undefined }) {
   if (!flag) return <>—</>;
   if (!flag.abnormal) {
     return (
-      <Badge variant="outline" color="gray.7" tt="none" radius="sm">
+      <Badge variant="outline" color="gray.7" tt="none" radius="sm" styles={WHOLE}>
         {flag.code} {flag.label}
       </Badge>
     );
@@ -35,7 +41,7 @@ export function ResultFlag({ code }: { code: string | undefined }) {
     );
   }
   return (
-    <Badge variant="outline" color="orange.9" tt="none" radius="sm" leftSection={arrow}>
+    <Badge variant="outline" color="dark.7" tt="none" radius="sm" styles={WHOLE} leftSection={arrow}>
       {flag.code} {flag.label}
     </Badge>
   );
@@ -44,7 +50,13 @@ export function ResultFlag({ code }: { code: string | undefined }) {
 /** "Critical" in words and a warning icon, for a whole report or inbox row. */
 export function CriticalBadge() {
   return (
-    <Badge variant="filled" color="red.9" tt="none" leftSection={<IconAlertOctagon size={14} aria-hidden />}>
+    <Badge
+      variant="filled"
+      color="red.9"
+      tt="none"
+      styles={WHOLE}
+      leftSection={<IconAlertOctagon size={14} aria-hidden />}
+    >
       Critical
     </Badge>
   );

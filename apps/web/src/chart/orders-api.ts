@@ -96,6 +96,9 @@ export function ordersApi(http: HttpClient) {
       post<OrderView>(`/patients/${encodeURIComponent(patientId)}/orders`, input),
     activate: (id: string) => post<OrderView>(`${order(id)}/activate`),
     revoke: (id: string, reason?: string) => post<OrderView>(`${order(id)}/revoke`, reason ? { reason } : {}),
+    /** The shipped adult ranges: also names the common analytes a lab may send by code alone. */
+    referenceRanges: (signal?: AbortSignal) =>
+      get<{ code: string; display: string; unit: string }[]>('/orders/reference-ranges', signal),
     inbox: (status: 'new' | 'all', signal?: AbortSignal) =>
       get<Inbox>(`/inbox/results?${new URLSearchParams({ status })}`, signal),
     acknowledge: (reportId: string) =>

@@ -46,3 +46,14 @@ describe('reference ranges and values', () => {
     expect(durationText(-5)).toBe('0 min');
   });
 });
+
+describe('analyteName', () => {
+  it('uses the display, the order name for the ordered test itself, a known name, else the code', async () => {
+    const { analyteName } = await import('./results-display');
+    const order = { code: '2823-3', display: 'Potassium' };
+    expect(analyteName('2823-3', 'Potassium [Moles/volume]', order)).toBe('Potassium [Moles/volume]');
+    expect(analyteName('2823-3', '2823-3', order)).toBe('Potassium');
+    expect(analyteName('718-7', undefined, order, new Map([['718-7', 'Hemoglobin']]))).toBe('Hemoglobin');
+    expect(analyteName('718-7', undefined, order)).toBe('718-7');
+  });
+});

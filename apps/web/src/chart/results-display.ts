@@ -93,3 +93,19 @@ export const PRIORITY_LABELS: Record<string, string> = {
   asap: 'ASAP',
   stat: 'STAT',
 };
+
+/**
+ * An analyte's name: its display, else the order's name when it is the ordered test itself (a lab may
+ * send a code alone), else the bare code.
+ */
+export function analyteName(
+  code: string | undefined,
+  display: string | undefined,
+  order: { code?: string | undefined; display?: string | undefined } | undefined,
+  known?: Map<string, string>,
+): string {
+  if (display && display !== code) return display;
+  if (code && order?.code === code && order.display) return order.display;
+  if (code && known?.has(code)) return known.get(code)!;
+  return code ?? display ?? 'Result';
+}

@@ -53,3 +53,15 @@ export function useListChange<A>(list: ListName, patientId: string, change: (arg
       ]),
   });
 }
+
+/** Names of common analytes by LOINC code (from the shipped reference ranges), for results sent by code alone. */
+export function useAnalyteNames(): Map<string, string> {
+  const api = useOrdersApi();
+  const ranges = useQuery({
+    queryKey: ['orders', 'reference-ranges'],
+    queryFn: ({ signal }) => api.referenceRanges(signal),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  return useMemo(() => new Map((ranges.data ?? []).map((range) => [range.code, range.display])), [ranges.data]);
+}

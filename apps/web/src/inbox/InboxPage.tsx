@@ -10,8 +10,8 @@ import { RequireRole } from '../auth/RequireRole';
 import { useAcknowledge } from '../chart/OrderResults';
 import type { InboxResult, OverdueOrder } from '../chart/orders-api';
 import { CriticalBadge, ResultFlag } from '../chart/ResultFlag';
-import { durationText, PRIORITY_LABELS, resultValueText } from '../chart/results-display';
-import { useOrdersApi } from '../chart/useClinicalLists';
+import { analyteName, durationText, PRIORITY_LABELS, resultValueText } from '../chart/results-display';
+import { useAnalyteNames, useOrdersApi } from '../chart/useClinicalLists';
 import { formatFhirDateTime } from '../format/dates';
 import { formatPatientName, mrnOf } from '../patients/patient-display';
 import { EmptyState } from '../shared/EmptyState';
@@ -63,6 +63,7 @@ function PatientCell({ reference, patients }: { reference: string | undefined; p
 
 function ResultRow({ result, patients }: { result: InboxResult; patients: Map<string, Patient> }) {
   const acknowledge = useAcknowledge();
+  const names = useAnalyteNames();
   const test = result.order?.display ?? result.order?.code ?? 'Result';
   return (
     <Table.Tr bg={result.critical && !result.acknowledged ? 'red.0' : undefined}>
@@ -83,7 +84,7 @@ function ResultRow({ result, patients }: { result: InboxResult; patients: Map<st
           {result.observations.map((observation) => (
             <Group key={observation.id} gap="xs" wrap="nowrap">
               <Text size="sm">
-                {observation.display ?? observation.code}:{' '}
+                {analyteName(observation.code, observation.display, result.order, names)}:{' '}
                 <Text span fw={700}>
                   {resultValueText(observation.value, observation.unit, observation.text)}
                 </Text>
@@ -134,7 +135,7 @@ function ResultsTable({
   patients: Map<string, Patient>;
 }) {
   return (
-    <Table.ScrollContainer minWidth={820}>
+    <Table.ScrollContainer minWidth={960}>
       <Table aria-label={label} verticalSpacing="sm" highlightOnHover>
         <Table.Thead>
           <Table.Tr>
