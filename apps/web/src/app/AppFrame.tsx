@@ -16,6 +16,7 @@ import {
   IconActivityHeartbeat,
   IconApps,
   IconHome,
+  IconInbox,
   IconListSearch,
   IconLock,
   IconSearch,
@@ -27,6 +28,7 @@ import {
 import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useAuth } from '../auth/useAuth';
+import { InboxCountBadge } from '../inbox/InboxCountBadge';
 import { LiveIndicator } from '../live/LiveIndicator';
 import { LiveProvider } from '../live/LiveProvider';
 import { NotificationsMenu } from '../notifications/NotificationsMenu';
@@ -40,6 +42,7 @@ const ICONS: Record<string, ReactNode> = {
   '/': <IconHome size={18} aria-hidden />,
   '/patients': <IconUsers size={18} aria-hidden />,
   '/patients/new': <IconUserPlus size={18} aria-hidden />,
+  '/inbox': <IconInbox size={18} aria-hidden />,
   '/console/system-health': <IconActivityHeartbeat size={18} aria-hidden />,
   '/console/users': <IconUserCog size={18} aria-hidden />,
   '/console/policies': <IconShieldLock size={18} aria-hidden />,
@@ -138,6 +141,7 @@ export function AppFrame() {
                       to={item.to}
                       label={item.label}
                       leftSection={ICONS[item.to]}
+                      rightSection={item.to === '/inbox' ? <InboxCountBadge /> : undefined}
                       active={active === item.to}
                       // The frame decides which item is current; the router's own prefix matching would light two.
                       activeOptions={{ exact: true }}
