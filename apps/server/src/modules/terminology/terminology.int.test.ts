@@ -46,6 +46,49 @@ describe('shipped code systems', () => {
     expect(again.kept).toHaveLength(shippedReleases().length);
   });
 
+  it('replaces an older shipped release at boot, and keeps an imported one', async () => {
+    await app.db.asOwner((db) =>
+      db.query(`UPDATE terminology_code_system SET version = 'older' WHERE url = $1`, [LOINC]),
+    );
+    const report = await seedTerminology(app.db);
+    expect(report.loaded.map((entry) => entry.url)).toEqual([LOINC]);
+
+    const imported = await app.app.inject({
+      method: 'POST',
+      url: '/admin/local/terminology/import',
+      headers: { authorization: `Bearer ${app.localAdminToken}` },
+      payload: {
+        system: 'http://example.org/fhir/CodeSystem/local-procedures',
+        version: '7',
+        concepts: [
+          { code: 'P1', display: 'Ear irrigation' },
+          { code: 'P1.1', display: 'Ear irrigation, left', parent: 'P1' },
+          { code: 'P2', display: 'Dressing change', parent: 'missing' },
+        ],
+      },
+    });
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json()).toMatchObject({ version: '7', concepts: 3 });
+    const again = await seedTerminology(app.db);
+    expect(again.loaded).toEqual([]);
+    const custom = 'http://example.org/fhir/CodeSystem/local-procedures';
+    const lookup = (await fhir.get(`CodeSystem/$lookup?system=${encodeURIComponent(custom)}&code=P1`)).json();
+    expect(properties(lookup)).toContainEqual(['child', 'P1.1']);
+    const expanded = (
+      await fhir.get(`ValueSet/$expand?url=${encodeURIComponent(`${custom}?fhir_vs`)}&filter=ear`)
+    ).json() as ValueSet;
+    expect(expanded.expansion!.contains!.map((concept) => concept.code)).toEqual(['P1', 'P1.1']);
+
+    const bad = await app.app.inject({
+      method: 'POST',
+      url: '/admin/local/terminology/import',
+      headers: { authorization: `Bearer ${app.localAdminToken}` },
+      payload: { system: custom, version: '8', concepts: [{ code: '', display: 'x' }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'TERMINOLOGY_INVALID_REQUEST', path: 'concepts.0.code' });
+  });
+
   it('every vital sign Meridian records is a shipped LOINC code', async () => {
     const { VITAL_SIGNS } = await import('../vitals');
     const loinc = shippedReleases().find((release) => release.url === LOINC)!;
