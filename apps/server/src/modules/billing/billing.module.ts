@@ -72,6 +72,7 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
   app.decorate('billingGateway', gateway);
   const payments = new PaymentsService({
     db: options.db,
+    repository,
     ledger: store,
     audit: options.audit,
     gateway,

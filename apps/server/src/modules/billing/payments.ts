@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
 import type { Database, Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import { auditBilling, type BillingCaller, type EventPublisher, recorderOf } from './billing.context';
@@ -59,6 +60,7 @@ export class PaymentsService {
   constructor(
     private readonly deps: {
       db: Database;
+      repository: FhirRepository;
       ledger: LedgerStore;
       audit: AuditService;
       gateway: PaymentGateway;
@@ -89,6 +91,7 @@ export class PaymentsService {
   async pay(caller: BillingCaller, key: string, input: PaymentInput) {
     return this.idempotent(caller, key, 'payment', input, async (tx) => {
       const tenantId = caller.ctx.tenantId;
+      await this.patientExists({ ...caller.ctx, tx }, input.patient);
       const id = randomUUID();
       let gatewayCharge: string | null = null;
       if (input.method === 'card') {
@@ -216,6 +219,17 @@ export class PaymentsService {
       );
       return { status: 201, response: refund };
     });
+  }
+
+  private async patientExists(ctx: FhirContext, patient: string): Promise<void> {
+    try {
+      await this.deps.repository.read(ctx, 'Patient', patient);
+    } catch (error) {
+      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) {
+        throw billingErrors.referenceNotFound('patient', `Patient/${patient}`);
+      }
+      throw error;
+    }
   }
 
   /** An insurer's payment from a remittance (835), posted with its adjustments by the claims module. */
