@@ -77,6 +77,22 @@ export class LiveHub {
   }
 }
 
+/**
+ * A browser opening a socket with the session cookie must do so from this server's own origin: cookies
+ * would otherwise let another site (a sibling subdomain, which SameSite=Lax does not stop) listen in.
+ * Bearer-token callers and clients that send no Origin are not browsers riding a cookie.
+ */
+export function sameOrigin(request: FastifyRequest): boolean {
+  if (request.principal?.via !== 'cookie') return true;
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /** When the caller's token (bearer or session cookie, already verified by the auth hook) expires, if it says. */
 export function tokenExpiry(request: FastifyRequest): number | undefined {
   const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies?.[SESSION_COOKIE];
@@ -102,6 +118,10 @@ export function registerLiveRoute(app: FastifyInstance, hub: LiveHub): void {
       },
     },
     (socket, request) => {
+      if (!sameOrigin(request)) {
+        socket.close(4003, 'origin not allowed');
+        return;
+      }
       const remove = hub.add({ ctx: fhirContextOf(request), send: (message) => socket.send(message) });
       // A socket lives no longer than the token that opened it: the app reconnects with a fresh one, and a
       // sign-in that has ended (or roles that have changed) is checked again then.

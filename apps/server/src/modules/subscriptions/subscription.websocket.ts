@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fhirContextOf } from '../../fhir';
+import { sameOrigin } from './live';
 import type { FhirSubscriptionService } from './subscription.service';
 
 export const SUBSCRIPTION_WEBSOCKET_PATH = '/fhir/R4/$subscription-websocket';
@@ -21,6 +22,10 @@ export function registerSubscriptionWebsocket(app: FastifyInstance, service: Fhi
       },
     },
     (socket, request) => {
+      if (!sameOrigin(request)) {
+        socket.close(4003, 'origin not allowed');
+        return;
+      }
       const ctx = fhirContextOf(request);
       const bound = { send: (message: string) => socket.send(message) };
       socket.on('message', async (raw: Buffer) => {

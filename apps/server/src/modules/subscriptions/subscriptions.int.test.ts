@@ -273,5 +273,24 @@ describe('live updates', () => {
     expect(JSON.parse(heard.a![0]!).expiresAt).toBe(new Date(exp * 1000).toISOString());
     a.terminate();
     b.terminate();
+
+    // The session cookie works from the server's own origin, not from another site.
+    const closed = (origin: string) =>
+      new Promise<number | 'open'>((resolve) => {
+        void app.app
+          .injectWS(
+            '/live',
+            { headers: { cookie: `meridian_session=${physicianA.token}`, origin, host: 'clinic.example' } },
+            {
+              onInit: (ws) => {
+                ws.on('close', (code: number) => resolve(code));
+                ws.on('message', () => resolve('open'));
+              },
+            },
+          )
+          .catch(() => resolve(-1));
+      });
+    expect(await closed('https://elsewhere.example')).toBe(4003);
+    expect(await closed('https://clinic.example')).toBe('open');
   });
 });
