@@ -14,6 +14,7 @@ export const USERS = {
   admin: { email: 'admin@meridian.test', password: PASSWORD, roles: ['tenant_admin'] },
   totp: { email: 'totp@meridian.test', password: PASSWORD, roles: ['nurse'] },
   nurse: { email: 'nurse@meridian.test', password: PASSWORD, roles: ['nurse'] },
+  frontDesk: { email: 'frontdesk@meridian.test', password: PASSWORD, roles: ['front_desk'] },
 } satisfies Record<string, TestUser>;
 
 async function call<T>(url: string, init: RequestInit & { json?: unknown }): Promise<T> {

@@ -1,11 +1,12 @@
 import {
-  Alert,
   Badge,
   Button,
   Card,
+  CloseButton,
   Grid,
   Group,
   Modal,
+  Paper,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -46,7 +47,7 @@ function BlockDialog({
     onBlock(reason.trim());
   };
   return (
-    <Modal opened onClose={onClose} title={`Block ${label}`}>
+    <Modal opened onClose={onClose} title={`Block ${label}`} closeButtonProps={{ 'aria-label': 'Close' }}>
       <form onSubmit={submit} aria-label="Block bed" noValidate>
         <Stack>
           <TextInput
@@ -135,13 +136,14 @@ function Board() {
           <Stack>
             <div role="status" aria-live="polite">
               {message && (
-                <Alert
-                  color="teal"
-                  variant="light"
-                  title={message}
-                  withCloseButton
-                  onClose={() => setMessage(undefined)}
-                />
+                <Paper withBorder p="sm" radius="md" style={{ borderColor: 'var(--mantine-color-green-7)' }}>
+                  <Group justify="space-between" wrap="nowrap">
+                    <Text fw={600} c="dark.8">
+                      {message}
+                    </Text>
+                    <CloseButton aria-label="Dismiss" onClick={() => setMessage(undefined)} />
+                  </Group>
+                </Paper>
               )}
             </div>
             {run.error && <ErrorAlert title="That did not work" error={run.error} />}
@@ -161,12 +163,7 @@ function Board() {
                   </Group>
                   <Group gap="xs" aria-label={`Beds of ${ward.name} by status`} role="group">
                     {(['free', 'occupied', 'cleaning', 'blocked'] as const).map((status) => (
-                      <Badge
-                        key={status}
-                        color={BED_STATUS[status].color}
-                        variant="light"
-                        c={status === 'cleaning' ? 'yellow.9' : undefined}
-                      >
+                      <Badge key={status} color={BED_STATUS[status].color} variant="light" c="dark.8">
                         {ward.now[status]} {BED_STATUS[status].label.toLowerCase()}
                       </Badge>
                     ))}

@@ -93,7 +93,7 @@ export function BedCard({ bed, place, freeBeds, dragging, busy, onDragStart, onD
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={650}>Bed {bed.name}</Text>
-          <Badge color={status.color} variant="light" c={bed.status === 'cleaning' ? 'yellow.9' : undefined}>
+          <Badge color={status.color} variant="light" c="dark.8">
             {status.label}
           </Badge>
         </Group>
@@ -128,7 +128,7 @@ export function BedCard({ bed, place, freeBeds, dragging, busy, onDragStart, onD
                     leftSection={<IconArrowsMove size={14} aria-hidden />}
                     rightSection={<IconChevronDown size={12} aria-hidden />}
                     disabled={busy || freeBeds.length === 0}
-                    aria-label={`Move ${patient.name} to…`}
+                    aria-label={`Move to… (${patient.name})`}
                   >
                     Move to…
                   </Button>
@@ -167,7 +167,7 @@ export function BedCard({ bed, place, freeBeds, dragging, busy, onDragStart, onD
               variant="light"
               disabled={busy}
               onClick={() => onCommand({ kind: 'cleaned', bed: bed.id })}
-              aria-label={`${place.label} is clean`}
+              aria-label={`Cleaned (${place.label})`}
             >
               Cleaned
             </Button>

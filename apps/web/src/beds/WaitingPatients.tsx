@@ -96,7 +96,7 @@ export function WaitingPatients({
                         variant="light"
                         rightSection={<IconChevronDown size={12} aria-hidden />}
                         disabled={busy || freeBeds.length === 0}
-                        aria-label={`Admit ${name} to…`}
+                        aria-label={`Admit to… (${name})`}
                       >
                         Admit to…
                       </Button>

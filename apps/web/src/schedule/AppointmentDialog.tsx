@@ -83,7 +83,7 @@ export function AppointmentDialog({
   const end = appointment.end ? localParts(appointment.end, timeZone).time : undefined;
 
   return (
-    <Modal opened onClose={onClose} title="Appointment" size="lg">
+    <Modal opened onClose={onClose} title="Appointment" size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
         <Group justify="space-between" align="flex-start">
           <Stack gap={2}>
@@ -98,12 +98,18 @@ export function AppointmentDialog({
               {visitTypeOf(appointment) ?? 'Visit type not specified'}
             </Text>
           </Stack>
-          <Badge color={status.color} variant="light" size="lg">
+          <Badge color={status.color} variant="light" size="lg" c="dark.8">
             {status.label}
           </Badge>
         </Group>
         {done && (
-          <Alert color="teal" variant="light" role="status" title={done}>
+          <Alert
+            color="green"
+            variant="outline"
+            role="status"
+            title={done}
+            styles={{ label: { color: 'var(--mantine-color-green-9)' } }}
+          >
             {encounter && patientId && <PatientLink patientId={patientId}>Open {patientName}'s chart</PatientLink>}
           </Alert>
         )}

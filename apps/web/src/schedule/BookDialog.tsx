@@ -60,7 +60,7 @@ export function BookDialog({
   };
 
   return (
-    <Modal opened onClose={onClose} title="Book appointment" size="lg">
+    <Modal opened onClose={onClose} title="Book appointment" size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <form onSubmit={submit} aria-label="Book appointment" noValidate>
         <Stack>
           <Text size="sm">

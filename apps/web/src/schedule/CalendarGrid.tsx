@@ -35,11 +35,7 @@ function AppointmentChip({
   const end = appointment.end ? localParts(appointment.end, timeZone).time : undefined;
   const inactive = ['cancelled', 'noshow', 'entered-in-error'].includes(appointment.status);
   return (
-    <UnstyledButton
-      onClick={onOpen}
-      aria-label={`${time} ${patient}${visitType ? `, ${visitType}` : ''}, ${status.label}`}
-      w="100%"
-    >
+    <UnstyledButton onClick={onOpen} w="100%">
       <Paper
         withBorder
         p={6}
@@ -50,16 +46,18 @@ function AppointmentChip({
         <Text size="xs" c="dark.6">
           {time}
           {end ? `–${end}` : ''}
-        </Text>
+        </Text>{' '}
         <Text size="sm" fw={600} td={inactive ? 'line-through' : undefined} lineClamp={1}>
           {patient}
-        </Text>
+        </Text>{' '}
         {visitType && (
-          <Text size="xs" c="dark.6" lineClamp={1}>
-            {visitType}
-          </Text>
+          <>
+            <Text size="xs" c="dark.6" lineClamp={1}>
+              {visitType}
+            </Text>{' '}
+          </>
         )}
-        <Badge size="xs" color={status.color} variant="light" mt={2}>
+        <Badge size="xs" color={status.color} variant="light" mt={2} c="dark.8">
           {status.label}
         </Badge>
       </Paper>
@@ -137,7 +135,7 @@ export function CalendarGrid({
                           onClick={() => onBook(entry.slot)}
                           aria-label={`Book ${dayHeading(days[index]!)} ${row.time}`}
                         >
-                          Free · Book
+                          Book
                         </Button>
                       ),
                     )}
