@@ -335,7 +335,7 @@ export class TerminologyService {
     const previous = await this.system(url);
     await this.load({
       url,
-      name: input.name ?? known?.name ?? url.replace(/^.*[/:]/, '') ?? url,
+      name: input.name ?? known?.name ?? (url.replace(/^.*[/:]/, '') || url),
       title: input.title ?? known?.title ?? input.name ?? url,
       version: input.version,
       source: 'imported',
