@@ -80,7 +80,10 @@ function syntheticConcepts(count) {
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const cumulative = [];
   let running = 0;
-  for (const weight of weights) cumulative.push((running += weight / total));
+  for (const weight of weights) {
+    running += weight / total;
+    cumulative.push(running);
+  }
   const pick = () => {
     const target = random();
     let low = 0;
