@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../platform/db';
 import { EVENT_TYPE_PATTERN } from './events.catalog';
 import { insertEvent, insertEventAndNotify } from './events.store';
-import type { DomainEvent, EventBus, EventHandler } from './events.types';
+import type { DomainEvent, EventBus, EventHandler, SubscribeOptions } from './events.types';
 
 export interface Subscriber {
   name: string;
   /** undefined: every type. */
   types: string[] | undefined;
   handler: EventHandler;
+  maxAttempts?: number | undefined;
 }
 
 export interface OutboxBusOptions {
@@ -51,11 +52,19 @@ export class OutboxEventBus implements EventBus {
     for (const listener of this.publishListeners) listener(tenantId);
   }
 
-  subscribe(name: string, types: string[], handler: EventHandler): void {
+  subscribe(name: string, types: string[], handler: EventHandler, options: SubscribeOptions = {}): void {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`Subscriber name '${name}' must be lower-case words`);
     if (this.subscribers.has(name)) throw new Error(`Subscriber '${name}' is already registered`);
     const all = types.length === 0 || types.includes('*');
-    this.subscribers.set(name, { name, types: all ? undefined : [...types], handler });
+    if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1)) {
+      throw new Error(`Subscriber '${name}': maxAttempts must be a positive integer`);
+    }
+    this.subscribers.set(name, {
+      name,
+      types: all ? undefined : [...types],
+      handler,
+      maxAttempts: options.maxAttempts,
+    });
   }
 
   onPublish(listener: (tenantId: string) => void): void {

@@ -134,6 +134,35 @@ describe('dispatchers in several processes', () => {
     expect(rows.rows).toEqual([{ status: 'retry', attempts: 1, last_error: 'handler did not finish within 50 ms' }]);
   });
 
+  it("gives up after the subscriber's own number of attempts when it names one", async () => {
+    const tenant = await newTenant();
+    const publisher = new OutboxEventBus();
+    await db.transaction(tenant, (tx) =>
+      publisher.publish(tx, tenant, { type: 'test.once', aggregate: { type: 'Thing', id: 'x1' }, data: {} }),
+    );
+    const bus = new OutboxEventBus();
+    bus.subscribe('impatient', ['test.once'], async () => Promise.reject(new Error('no')), { maxAttempts: 1 });
+    bus.subscribe('patient-one', ['test.once'], async () => Promise.reject(new Error('no')));
+    const dispatcher = new EventDispatcher({
+      db,
+      subscribers: bus.subscribers,
+      maxAttempts: 5,
+      listTenants: async () => [tenant],
+    });
+    await dispatcher.drain();
+    const rows = await db.withTenant(tenant, (q) =>
+      q.query<{ subscriber: string; status: string }>(
+        'SELECT subscriber, status FROM event_delivery WHERE tenant_id = $1 ORDER BY subscriber',
+        [tenant],
+      ),
+    );
+    expect(rows.rows).toEqual([
+      { subscriber: 'impatient', status: 'dead' },
+      { subscriber: 'patient-one', status: 'retry' },
+    ]);
+    expect(() => bus.subscribe('zero', [], async () => {}, { maxAttempts: 0 })).toThrow(/maxAttempts/);
+  });
+
   it('purges old events every subscriber has passed, keeping dead letters and pending retries', async () => {
     const tenant = await newTenant();
     const publisher = new OutboxEventBus();

@@ -255,7 +255,7 @@ export class EventDispatcher {
     done: { seq: number; attempts: number }[],
   ): Promise<void> {
     const { db } = this.options;
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    const maxAttempts = subscriber.maxAttempts ?? this.options.maxAttempts ?? 8;
     const base = this.options.retryBaseMs ?? 1000;
     const max = this.options.retryMaxMs ?? 5 * 60_000;
     for (const event of events) {

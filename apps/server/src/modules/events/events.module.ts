@@ -9,7 +9,7 @@ import { type Listener, listenForEvents } from './events.listen';
 import { NatsEventSink } from './events.nats';
 import { purgeDeliveredEvents } from './events.retention';
 import { registerEventsRoutes } from './events.routes';
-import type { DomainEvent, EventBus, EventHandler } from './events.types';
+import type { DomainEvent, EventBus, EventHandler, SubscribeOptions } from './events.types';
 
 export interface EventsModuleOptions {
   db: Database;
@@ -81,7 +81,8 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   });
 
   const nats = options.natsUrl ? new NatsEventSink(options.natsUrl) : undefined;
-  if (nats) bus.subscribe('nats', ['*'], (event, tenantId) => nats.handle(event, tenantId));
+  // A bridge, not a consumer: it keeps retrying (every 5 minutes at most) through a NATS outage of days.
+  if (nats) bus.subscribe('nats', ['*'], (event, tenantId) => nats.handle(event, tenantId), { maxAttempts: 1000 });
 
   const retentionDays = options.retentionDays ?? 30;
   const purge = async () => {
@@ -122,7 +123,8 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
   return {
     dispatcher,
     publish: (tx, tenantId, event: DomainEvent) => bus.publish(tx, tenantId, event),
-    subscribe: (name: string, types: string[], handler: EventHandler) => bus.subscribe(name, types, handler),
+    subscribe: (name: string, types: string[], handler: EventHandler, subscribeOptions?: SubscribeOptions) =>
+      bus.subscribe(name, types, handler, subscribeOptions),
     watch: (repository) => publishFhirEvents(repository, bus),
     drain: () => dispatcher.drain(),
     purge,

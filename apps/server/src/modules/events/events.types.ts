@@ -28,7 +28,12 @@ export interface EventPublisher {
 
 export type EventHandler = (event: StoredEvent, tenantId: string) => Promise<void>;
 
+export interface SubscribeOptions {
+  /** Deliveries before an event becomes a dead letter for this subscriber (default: EVENTS_MAX_ATTEMPTS). */
+  maxAttempts?: number;
+}
+
 export interface EventBus extends EventPublisher {
   /** Durable, idempotent subscriber: called at least once per event, in order per aggregate. */
-  subscribe(name: string, types: string[], handler: EventHandler): void;
+  subscribe(name: string, types: string[], handler: EventHandler, options?: SubscribeOptions): void;
 }
