@@ -139,11 +139,12 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     await expectAccessible(page, 'the orders tab with a critical result');
     await screenshot(page, 'chart-orders-results');
 
-    // The inbox, from the navigation.
-    await page
+    // The inbox, from the navigation, which counts the new result.
+    const inboxLink = page
       .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Results inbox' })
-      .click();
+      .getByRole('link', { name: /^Results inbox/ });
+    await expect.poll(() => inboxLink.textContent(), { timeout: 10_000 }).toContain('1 new result, 1 critical');
+    await inboxLink.click();
     const fresh = page.getByRole('table', { name: 'New results' });
     await expect.poll(() => fresh.textContent(), { timeout: 10_000 }).toContain('Potassium');
     const first = fresh.locator('tbody tr').first();
@@ -151,7 +152,7 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     expect(await first.textContent()).toContain('6.9 mmol/L');
     expect(await first.textContent()).toContain('HH Critical high');
     await expect.poll(() => first.textContent()).toContain('OKONKWO-LINDQVIST');
-    expect(await page.getByText(/1 new result, 1 critical/).isVisible()).toBe(true);
+    expect(await page.getByRole('main').getByText(/1 new result, 1 critical/).isVisible()).toBe(true);
     await expectAccessible(page, 'the results inbox');
     await screenshot(page, 'results-inbox');
 
@@ -166,6 +167,36 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     ).json()) as { results: unknown[]; newCount: number };
     expect(inbox.newCount).toBe(0);
     expect(inbox.results).toEqual([]);
+    await expect.poll(() => inboxLink.textContent(), { timeout: 10_000 }).toBe('Results inbox');
+    expect(physician.problems).toEqual([]);
+  });
+
+  it('saves an imaging order as a draft, activates it and revokes it', async () => {
+    const { page } = physician;
+    await page.goto(`/patients/${patientId}?tab=orders`);
+    await page.getByRole('button', { name: 'New order' }).click();
+    const form = page.getByRole('form', { name: 'New order' });
+    await form.getByText('Imaging', { exact: true }).click();
+    await form.getByRole('checkbox', { name: /^Place the order now/ }).uncheck();
+    await form.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => form.getByText('Choose a modality').isVisible()).toBe(true);
+    expect(await form.getByText('Choose a body part').isVisible()).toBe(true);
+    await form.getByLabel(/^Modality/).click();
+    await page.getByRole('option', { name: 'X-ray (digital radiography)' }).click();
+    await form.getByLabel(/^Body part/).click();
+    await page.getByRole('option', { name: 'Knee' }).click();
+    await form.getByLabel('Laterality', { exact: true }).click();
+    await page.getByRole('option', { name: 'Left' }).click();
+    await form.getByRole('button', { name: 'Save draft' }).click();
+
+    const card = page.getByRole('article', { name: 'Order: X-ray (digital radiography) knee (left)' });
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('Draft');
+    expect(await card.textContent()).toContain('Imaging');
+    await card.getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('Active');
+    await card.getByRole('button', { name: /^Revoke/ }).click();
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('Revoked');
+    expect(await card.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
     expect(physician.problems).toEqual([]);
   });
 });

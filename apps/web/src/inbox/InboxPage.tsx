@@ -82,7 +82,7 @@ function ResultRow({ result, patients }: { result: InboxResult; patients: Map<st
       <Table.Td>
         <Stack gap={4}>
           {result.observations.map((observation) => (
-            <Group key={observation.id} gap="xs" wrap="nowrap">
+            <Group key={observation.id} gap="xs" wrap="wrap">
               <Text size="sm">
                 {analyteName(observation.code, observation.display, result.order, names)}:{' '}
                 <Text span fw={700}>
