@@ -23,15 +23,18 @@ export function LiveIndicator() {
         role="status"
         aria-label={`Live updates: ${look.label.toLowerCase()}`}
         data-status={status}
-        color={look.color}
-        variant="outline"
+        variant="default"
         leftSection={
           <Box
             component="span"
             aria-hidden
             w={8}
             h={8}
-            style={{ borderRadius: '50%', background: 'currentColor', display: 'inline-block' }}
+            style={{
+              borderRadius: '50%',
+              background: `var(--mantine-color-${look.color.replace('.', '-')})`,
+              display: 'inline-block',
+            }}
           />
         }
       >

@@ -85,11 +85,11 @@ export function NotificationsMenu() {
   return (
     <Popover position="bottom-end" width={360} shadow="md" withinPortal trapFocus>
       <Popover.Target>
-        <Indicator label={unread > 9 ? '9+' : unread} size={18} disabled={unread === 0} color="red.8" offset={4}>
-          <ActionIcon variant="subtle" size="lg" aria-label={bellLabel(unread)}>
+        <ActionIcon variant="subtle" size="lg" aria-label={bellLabel(unread)}>
+          <Indicator label={unread > 9 ? '9+' : unread} size={16} disabled={unread === 0} color="red.9" offset={2}>
             <IconBell size={20} aria-hidden />
-          </ActionIcon>
-        </Indicator>
+          </Indicator>
+        </ActionIcon>
       </Popover.Target>
       <Popover.Dropdown aria-label="Notifications">
         <Text fw={700} mb="xs">

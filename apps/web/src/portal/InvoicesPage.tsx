@@ -54,7 +54,7 @@ export function InvoicesPage() {
                   </Table.Td>
                   <Table.Td>{formatFhirDate(invoice.date)}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={invoice.status === 'balanced' ? 'green.8' : 'blue.8'}>
+                    <Badge variant="filled" color={invoice.status === 'balanced' ? 'teal.9' : 'blue.9'}>
                       {INVOICE_STATUS[invoice.status] ?? invoice.status}
                     </Badge>
                   </Table.Td>

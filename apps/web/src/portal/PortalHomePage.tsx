@@ -22,12 +22,12 @@ import { usePortalPatient } from './portal-patient';
 import { useAppointments, useBookingRules, usePractitioners } from './usePortal';
 
 const STATUS: Record<string, { label: string; color: string }> = {
-  booked: { label: 'Booked', color: 'blue.8' },
+  booked: { label: 'Booked', color: 'blue.9' },
   pending: { label: 'Waiting for confirmation', color: 'gray.7' },
-  arrived: { label: 'Checked in', color: 'teal.8' },
-  fulfilled: { label: 'Done', color: 'green.8' },
-  cancelled: { label: 'Cancelled', color: 'red.8' },
-  noshow: { label: 'Missed', color: 'orange.9' },
+  arrived: { label: 'Checked in', color: 'teal.9' },
+  fulfilled: { label: 'Done', color: 'teal.9' },
+  cancelled: { label: 'Cancelled', color: 'red.9' },
+  noshow: { label: 'Missed', color: '#a63c06' },
 };
 
 function AppointmentCard({
@@ -54,7 +54,7 @@ function AppointmentCard({
           <Text size="sm">
             {visitTypeName(appointment) ?? 'Appointment'} with {practitioner}
           </Text>
-          <Badge color={status.color} variant="light">
+          <Badge color={status.color} variant="filled">
             {status.label}
           </Badge>
         </Stack>
@@ -74,13 +74,7 @@ function AppointmentCard({
               >
                 Reschedule
               </Button>
-              <Button
-                variant="subtle"
-                color="red.8"
-                size="sm"
-                onClick={onCancel}
-                aria-label={`Cancel the appointment on ${when}`}
-              >
+              <Button variant="default" size="sm" onClick={onCancel} aria-label={`Cancel the appointment on ${when}`}>
                 Cancel
               </Button>
             </Group>
@@ -181,7 +175,12 @@ export function PortalHomePage() {
           </Stack>
         </Stack>
       )}
-      <Modal opened={Boolean(cancelling)} onClose={() => setCancelling(undefined)} title="Cancel this appointment?">
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={Boolean(cancelling)}
+        onClose={() => setCancelling(undefined)}
+        title="Cancel this appointment?"
+      >
         <Stack>
           <Text size="sm">
             {cancelling ? `${formatWhen(cancelling.start)} with ${nameOf(cancelling)}.` : ''} The time will be offered
@@ -197,7 +196,7 @@ export function PortalHomePage() {
               Keep it
             </Button>
             <Button
-              color="red.8"
+              color="red.9"
               loading={cancel.isPending}
               onClick={() => cancelling?.id && cancel.mutate(cancelling.id)}
             >

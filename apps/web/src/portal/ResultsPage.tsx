@@ -8,7 +8,7 @@ import { explainFlag, observationName, observationValue, usualRange } from './po
 import { usePortalPatient } from './portal-patient';
 import { useResults } from './usePortal';
 
-const TONE_COLOR = { normal: 'green.8', attention: 'orange.9', urgent: 'red.8' } as const;
+const TONE_COLOR = { normal: 'teal.9', attention: '#a63c06', urgent: 'red.9' } as const;
 
 /** Final reports the clinic has released, each observation with its usual range and its flag in words. */
 export function ResultsPage() {
@@ -62,7 +62,7 @@ export function ResultsPage() {
                             <Table.Td>
                               {flag ? (
                                 <Stack gap={2}>
-                                  <Badge color={TONE_COLOR[flag.tone]} variant="light">
+                                  <Badge color={TONE_COLOR[flag.tone]} variant="filled">
                                     {flag.label}
                                   </Badge>
                                   <Text size="sm">{flag.explanation}</Text>
