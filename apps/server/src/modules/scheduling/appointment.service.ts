@@ -5,9 +5,11 @@ import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { EncounterService } from '../encounters';
 import type { ClinicalActor } from '../identity';
+import { actorOf, patientOf, refId } from './appointment.participants';
 import { VISIT_TYPE_SYSTEM } from './schedule.service';
 import { schedulingErrors } from './scheduling.errors';
 import type { AppointmentEventType, EventPublisher } from './scheduling.events';
+import { viaScheduling } from './scheduling.fhir-events';
 import type { BookInput, SchedulingSettings } from './scheduling.schemas';
 import * as store from './scheduling.store';
 
@@ -26,26 +28,6 @@ export interface AppointmentServiceDeps {
   events: EventPublisher;
   encounters: EncounterService;
   now: () => Date;
-}
-
-function refId(reference: string | undefined, type: string): string | undefined {
-  return reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : undefined;
-}
-
-export function patientOf(appointment: Appointment): string | undefined {
-  for (const participant of appointment.participant ?? []) {
-    const id = refId(participant.actor?.reference, 'Patient');
-    if (id) return id;
-  }
-  return undefined;
-}
-
-function actorOf(appointment: Appointment, type: string): string | undefined {
-  for (const participant of appointment.participant ?? []) {
-    const id = refId(participant.actor?.reference, type);
-    if (id) return id;
-  }
-  return undefined;
 }
 
 /** The non-patient participants an appointment in `slot` has: the schedule's practitioner, room, device. */
@@ -70,7 +52,7 @@ export class AppointmentService {
     const { repository } = this.deps;
     try {
       return await repository.inTransaction(ctx, async (tx) => {
-        const inTx = { ...ctx, tx };
+        const inTx = viaScheduling({ ...ctx, tx });
         const slot = await this.slot(tx, ctx.tenantId, input.slot);
         if (slot.booked >= slot.capacity) throw schedulingErrors.slotTaken(slot.id);
         if (self) {
@@ -305,7 +287,7 @@ export class AppointmentService {
     const { repository } = this.deps;
     try {
       return await repository.inTransaction(ctx, async (tx) => {
-        const inTx = { ...ctx, tx };
+        const inTx = viaScheduling({ ...ctx, tx });
         const appointment = await this.read(inTx, id);
         const { next, data } = await make(appointment, tx, inTx);
         const { resource } = await repository.update(inTx, 'Appointment', id, next, {

@@ -1,4 +1,5 @@
-export { type AppointmentService, patientOf } from './appointment.service';
+export { patientOf } from './appointment.participants';
+export type { AppointmentService } from './appointment.service';
 export type { ScheduleService } from './schedule.service';
 export { generateSlots, isTimeZone } from './scheduling.availability';
 export type { DomainEvent, EventPublisher } from './scheduling.events';

@@ -335,6 +335,47 @@ describe('domain events', () => {
   });
 });
 
+describe('domain events of plain FHIR writes', () => {
+  it('an Appointment booked, moved and cancelled through FHIR REST publishes the same events', async () => {
+    const [a, b] = await freeSlots(desk, { practitioner: practitionerId }, ...week(), 2);
+    const created = await physician.fhir.post('Appointment', {
+      resourceType: 'Appointment',
+      status: 'booked',
+      slot: [{ reference: `Slot/${a!.id}` }],
+      start: a!.start,
+      end: a!.end,
+      participant: [
+        { actor: { reference: `Patient/${patientA}` }, status: 'accepted' },
+        { actor: { reference: `Practitioner/${practitionerId}` }, status: 'accepted' },
+      ],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const appointment = created.json();
+    const moved = { ...appointment, slot: [{ reference: `Slot/${b!.id}` }], start: b!.start, end: b!.end };
+    const put = await physician.fhir.put(`Appointment/${appointment.id}`, moved);
+    expect(put.statusCode, put.body).toBe(200);
+    const cancelled = {
+      ...put.json(),
+      status: 'cancelled',
+      cancelationReason: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason', code: 'pat' }],
+      },
+    };
+    expect((await physician.fhir.put(`Appointment/${appointment.id}`, cancelled)).statusCode).toBe(200);
+    const res = await admin.request('GET', `/events?aggregate=Appointment/${appointment.id}`);
+    const events = res.json().events.sort((x: { seq: number }, y: { seq: number }) => x.seq - y.seq);
+    expect(events.map((event: { type: string }) => event.type)).toEqual([
+      'appointment.booked',
+      'appointment.rescheduled',
+      'appointment.cancelled',
+    ]);
+    for (const event of events) expect(eventSchemaErrors(event.type, event.version, event.data)).toEqual([]);
+    expect(events[0].data).toMatchObject({ patient: patientA, practitioner: practitionerId, slot: a!.id });
+    expect(events[1].data).toMatchObject({ fromSlot: a!.id, slot: b!.id });
+    expect(events[2].data).toMatchObject({ reason: 'pat' });
+  });
+});
+
 describe('the calendar', () => {
   it("lists a practitioner's appointments of a local day and week", async () => {
     const [slot] = await freeSlots(desk, { practitioner: practitionerId }, ...week(), 1);

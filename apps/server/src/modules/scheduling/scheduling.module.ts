@@ -7,6 +7,7 @@ import { registerAppointmentRoutes } from './appointment.routes';
 import { AppointmentService } from './appointment.service';
 import { ScheduleService } from './schedule.service';
 import { type EventPublisher, noEvents } from './scheduling.events';
+import { appointmentEventsFromFhir } from './scheduling.fhir-events';
 import { registerSchedulingRoutes } from './scheduling.routes';
 import { slotSeatKeeper } from './scheduling.seats';
 import { registerWaitlistRoutes } from './waitlist.routes';
@@ -53,6 +54,8 @@ export function registerSchedulingModule(app: FastifyInstance, options: Scheduli
   waitlist.bookWith(appointments);
   // Every Appointment write, by any path, takes and gives back slot seats inside its own transaction.
   repository.onWrite(slotSeatKeeper(repository, (tx, tenantId, slotIds) => waitlist.slotsFreed(tx, tenantId, slotIds)));
+  // Appointments written through plain FHIR publish their events too (the API publishes its own).
+  if (options.events) repository.onWrite(appointmentEventsFromFhir(repository, options.events));
   const { db } = options;
   const rollEvery = options.rollEveryMs ?? DAY_MS;
   if (db && rollEvery > 0) {
