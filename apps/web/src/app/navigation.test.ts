@@ -9,18 +9,36 @@ describe('navigationFor', () => {
     expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient', 'Schedule', 'Bed board']);
   });
   it('shows a tenant admin the console only', () => {
-    expect(labels(['tenant-admin'])).toEqual(['System health', 'Users', 'Audit trail', 'Vault']);
+    expect(labels(['tenant-admin'])).toEqual([
+      'System health',
+      'Users',
+      'Access policies',
+      'SMART apps',
+      'Audit trail',
+      'Vault',
+    ]);
   });
   it('shows a super admin every staff screen', () => {
     expect(labels(['super-admin'])).toEqual([
       'Workspace',
       'Patients',
+      'Results inbox',
       'Register patient',
+      'Schedule',
+      'Bed board',
       'System health',
       'Users',
+      'Access policies',
+      'SMART apps',
       'Audit trail',
       'Vault',
     ]);
+  });
+  it('offers physicians and nurses the results inbox, and no one else', () => {
+    expect(labels(['physician'])).toContain('Results inbox');
+    expect(labels(['nurse'])).toContain('Results inbox');
+    expect(labels(['pharmacist'])).not.toContain('Results inbox');
+    expect(labels(['front-desk'])).not.toContain('Results inbox');
   });
   it('shows a patient none of the staff screens', () => {
     expect(labels(['patient'])).toEqual([]);
