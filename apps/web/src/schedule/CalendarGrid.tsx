@@ -47,7 +47,7 @@ function AppointmentChip({
           {time}
           {end ? `–${end}` : ''}
         </Text>{' '}
-        <Text size="sm" fw={600} td={inactive ? 'line-through' : undefined} lineClamp={1}>
+        <Text size="sm" fw={600} td={inactive ? 'line-through' : undefined} lineClamp={2}>
           {patient}
         </Text>{' '}
         {visitType && (

@@ -16,6 +16,8 @@ import type { CalendarView, FreeSlot } from './scheduling-api';
 import { participantOf } from './scheduling-api';
 import { useCalendar, useFreeSlots, useSchedules, useVisitTypes } from './useCalendar';
 
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function Calendar() {
   const queryClient = useQueryClient();
   const schedules = useSchedules();
@@ -140,8 +142,11 @@ function Calendar() {
           ) : (
             <section aria-label={`Calendar of ${schedule.practitionerName}`}>
               <Text size="sm" c="dark.6" mb={6}>
-                {appointments.filter((appointment) => appointment.status !== 'cancelled').length} appointments ·{' '}
-                {slots.length} free slots
+                {counted(
+                  appointments.filter((appointment) => appointment.status !== 'cancelled').length,
+                  'appointment',
+                )}{' '}
+                · {counted(slots.length, 'free slot')}
               </Text>
               <CalendarGrid
                 days={days}
