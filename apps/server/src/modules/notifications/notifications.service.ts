@@ -183,7 +183,10 @@ export class NotificationsService {
           dedupe,
           dueAt,
         });
-      await send(kind, `${kind}:${appointmentId}:${event.id}`, now);
+      // Once per appointment (and per new time for a move), whichever event or source announced it: the
+      // scheduling API and FHIR writes may both tell of one booking, and events arrive at least once.
+      const once = kind === 'appointment-rescheduled' ? `${appointmentId}:${appointment.start}` : appointmentId;
+      await send(kind, `${kind}:${once}`, now);
       if (kind === 'appointment-cancellation' || appointment.status === 'cancelled') return;
       const start = new Date(appointment.start!);
       for (const hours of this.deps.settings.reminderHours) {
