@@ -1,11 +1,16 @@
 import { Card, Group, SimpleGrid, Stack, Text, ThemeIcon, Title, UnstyledButton } from '@mantine/core';
 import { IconActivityHeartbeat, IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { hasAnyRole } from '../auth/roles';
 import { useAuth } from '../auth/useAuth';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { SCREEN_ROLES } from './navigation';
+
+// Its own chunk: the calendar code loads only for those who see the card.
+const TodaySchedule = lazy(() =>
+  import('../schedule/TodaySchedule').then((module) => ({ default: module.TodaySchedule })),
+);
 
 function greeting(now: Date): string {
   const hour = now.getHours();
@@ -87,6 +92,11 @@ export function HomePage() {
           />
         )}
       </SimpleGrid>
+      {hasAnyRole(roles, SCREEN_ROLES.schedule) && (
+        <Suspense fallback={null}>
+          <TodaySchedule />
+        </Suspense>
+      )}
     </Stack>
   );
 }
