@@ -86,6 +86,7 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     expect(await allergies.textContent()).toContain('Hives (moderate)');
     await expect.poll(() => banner.textContent()).toContain('1 allergy: Penicillin');
     await expectAccessible(page, 'the allergies tab');
+    await screenshot(page, 'chart-allergies');
     expect(physician.problems).toEqual([]);
   });
 
@@ -152,7 +153,12 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     expect(await first.textContent()).toContain('6.9 mmol/L');
     expect(await first.textContent()).toContain('HH Critical high');
     await expect.poll(() => first.textContent()).toContain('OKONKWO-LINDQVIST');
-    expect(await page.getByRole('main').getByText(/1 new result, 1 critical/).isVisible()).toBe(true);
+    expect(
+      await page
+        .getByRole('main')
+        .getByText(/1 new result, 1 critical/)
+        .isVisible(),
+    ).toBe(true);
     await expectAccessible(page, 'the results inbox');
     await screenshot(page, 'results-inbox');
 

@@ -51,7 +51,7 @@ export function CodeTypeahead({ label, system, value, onChange, fallback = [], .
     if (query.isError || (query.data && !query.data.length && fallback.length)) {
       return matchFallback(fallback, debounced);
     }
-    return query.data ?? (debounced.length < 2 ? [] : []);
+    return query.data ?? [];
   }, [query.isError, query.data, fallback, debounced]);
   const byLabel = useMemo(() => new Map(concepts.map((concept) => [conceptLabel(concept), concept])), [concepts]);
   return (
@@ -63,7 +63,7 @@ export function CodeTypeahead({ label, system, value, onChange, fallback = [], .
       filter={({ options }) => options}
       limit={15}
       onChange={(text) => onChange(text, byLabel.get(text))}
-      rightSection={query.isFetching ? <Loader size={14} aria-label="Searching codes" /> : null}
+      rightSection={query.isFetching ? <Loader size={14} role="status" aria-label="Searching codes" /> : null}
       autoComplete="off"
       {...rest}
     />

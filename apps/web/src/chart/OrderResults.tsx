@@ -115,7 +115,7 @@ export function OrderResults({ orderId, acknowledged }: { orderId: string; ackno
     queryKey: ['orders', 'one', orderId],
     queryFn: ({ signal }) => api.read(orderId, signal),
   });
-  if (order.isPending) return <Skeleton height={48} aria-label="Loading results" />;
+  if (order.isPending) return <Skeleton height={48} role="status" aria-label="Loading results" />;
   if (order.isError) {
     return <ErrorAlert title="Results could not be loaded" error={order.error} onRetry={() => order.refetch()} />;
   }

@@ -11,7 +11,7 @@ function lazyPanel(load: () => Promise<Panel>): Panel {
   const Loaded = lazy(() => load().then((Component) => ({ default: Component })));
   return function LazyPanel({ patientId }: { patientId: string }) {
     return (
-      <Suspense fallback={<Skeleton height={120} radius="md" aria-label="Loading" />}>
+      <Suspense fallback={<Skeleton height={120} radius="md" role="status" aria-label="Loading" />}>
         <Loaded patientId={patientId} />
       </Suspense>
     );
