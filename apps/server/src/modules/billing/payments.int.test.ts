@@ -105,6 +105,14 @@ describe('payments', () => {
     expect(declined.statusCode).toBe(402);
     expect(declined.json().code).toBe('BILLING_PAYMENT_DECLINED');
     expect((await balance(patient)).receivable).toBe(15_000);
+    // A payment names an existing patient, and only an invoice of theirs.
+    const nobody = await pay({ patient: 'no-such-patient', amount: 100, currency: 'USD', method: 'cash' });
+    expect(nobody.statusCode).toBe(422);
+    expect(nobody.json().path).toBe('patient');
+    const other = await invoicedPatient();
+    const wrong = await pay({ patient, invoice: other.invoice.id, amount: 100, currency: 'USD', method: 'cash' });
+    expect(wrong.statusCode).toBe(409);
+    expect(wrong.json().path).toBe('invoice');
   });
 
   it('charges once for 100 concurrent retries with one Idempotency-Key: one payment, one ledger entry', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Invoice } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
 import type { Database, Queryable } from '../../platform/db';
@@ -92,6 +93,7 @@ export class PaymentsService {
     return this.idempotent(caller, key, 'payment', input, async (tx) => {
       const tenantId = caller.ctx.tenantId;
       await this.patientExists({ ...caller.ctx, tx }, input.patient);
+      if (input.invoice) await this.invoiceOf({ ...caller.ctx, tx }, input.invoice, input.patient);
       const id = randomUUID();
       let gatewayCharge: string | null = null;
       if (input.method === 'card') {
@@ -229,6 +231,25 @@ export class PaymentsService {
         throw billingErrors.referenceNotFound('patient', `Patient/${patient}`);
       }
       throw error;
+    }
+  }
+
+  /** The invoice a payment names must be an issued one of the same patient. */
+  private async invoiceOf(ctx: FhirContext, invoiceId: string, patient: string): Promise<void> {
+    let invoice: Invoice;
+    try {
+      invoice = (await this.deps.repository.read(ctx, 'Invoice', invoiceId)) as Invoice;
+    } catch (error) {
+      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) {
+        throw billingErrors.referenceNotFound('invoice', `Invoice/${invoiceId}`);
+      }
+      throw error;
+    }
+    if (invoice.subject?.reference !== `Patient/${patient}`) {
+      throw billingErrors.conflict('invoice: the invoice is of another patient', 'invoice');
+    }
+    if (invoice.status !== 'issued' && invoice.status !== 'balanced') {
+      throw billingErrors.conflict(`invoice: the invoice is ${invoice.status}`, 'invoice');
     }
   }
 
