@@ -95,6 +95,8 @@ async function bookedAppointment(
   tenantId: string,
   patient: Partial<Patient>,
   startsInHours = 72,
+  /** Runs between the patient's registration and the booking (preferences are set before a booking). */
+  beforeBooking?: (patient: Patient & { id: string }) => Promise<void>,
 ): Promise<{ patient: Patient & { id: string }; appointment: Appointment & { id: string } }> {
   const fhir = await clinic(tenantId);
   const created = await fhir.create<Patient>({
@@ -102,6 +104,7 @@ async function bookedAppointment(
     name: [{ given: ['Ana'], family: 'Ruiz' }],
     ...patient,
   });
+  await beforeBooking?.(created);
   const start = new Date(current.getTime() + startsInHours * 3_600_000);
   const appointment = await fhir.create<Appointment>({
     resourceType: 'Appointment',
@@ -220,36 +223,42 @@ describe('appointment notifications', () => {
 
   it('writes in the patient’s language, respects an opt-out, and a cancellation drops the pending reminder', async () => {
     const tenantId = newTenantId();
-    const { patient, appointment } = await bookedAppointment(tenantId, {
-      telecom: [
-        { system: 'email', value: 'old@example.org', use: 'old' },
-        { system: 'email', value: 'lucia@example.org', rank: 1 },
-        { system: 'sms', value: '+34600999888' },
-      ],
-      communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'es-ES' }] }, preferred: true }],
-    });
-    const optOut = await app.app.inject({
-      method: 'PUT',
-      url: `/patients/${patient.id}/notification-preferences`,
-      headers: { 'x-meridian-tenant': tenantId },
-      payload: { sms: false },
-    });
-    expect(optOut.statusCode).toBe(200);
-    expect(optOut.json()).toEqual({ email: true, sms: false, 'in-app': true });
-    const audited = await app.db.asOwner((q) =>
-      q.query<{ action: string; patient_id: string }>(
-        `SELECT action, patient_id FROM audit_event WHERE tenant_id = $1 AND action LIKE 'notification-%'`,
-        [tenantId],
-      ),
+    const { appointment } = await bookedAppointment(
+      tenantId,
+      {
+        telecom: [
+          { system: 'email', value: 'old@example.org', use: 'old' },
+          { system: 'email', value: 'lucia@example.org', rank: 1 },
+          { system: 'sms', value: '+34600999888' },
+        ],
+        communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'es-ES' }] }, preferred: true }],
+      },
+      72,
+      async (patient) => {
+        const optOut = await app.app.inject({
+          method: 'PUT',
+          url: `/patients/${patient.id}/notification-preferences`,
+          headers: { 'x-meridian-tenant': tenantId },
+          payload: { sms: false },
+        });
+        expect(optOut.statusCode).toBe(200);
+        expect(optOut.json()).toEqual({ email: true, sms: false, 'in-app': true });
+        const audited = await app.db.asOwner((q) =>
+          q.query<{ action: string; patient_id: string }>(
+            `SELECT action, patient_id FROM audit_event WHERE tenant_id = $1 AND action LIKE 'notification-%'`,
+            [tenantId],
+          ),
+        );
+        expect(audited.rows).toEqual([{ action: 'notification-preferences-change', patient_id: patient.id }]);
+        const bad = await app.app.inject({
+          method: 'PUT',
+          url: `/patients/${patient.id}/notification-preferences`,
+          headers: { 'x-meridian-tenant': tenantId },
+          payload: { fax: false },
+        });
+        expect(bad.statusCode).toBe(400);
+      },
     );
-    expect(audited.rows).toEqual([{ action: 'notification-preferences-change', patient_id: patient.id }]);
-    const bad = await app.app.inject({
-      method: 'PUT',
-      url: `/patients/${patient.id}/notification-preferences`,
-      headers: { 'x-meridian-tenant': tenantId },
-      payload: { fax: false },
-    });
-    expect(bad.statusCode).toBe(400);
 
     await publish(tenantId, 'appointment.booked', { type: 'Appointment', id: appointment.id });
     await app.app.notifications.runDue();
