@@ -74,8 +74,13 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     const banner = page.getByRole('region', { name: 'Patient banner' });
     await expect.poll(() => banner.textContent()).toContain('Allergies not recorded');
     await page.getByRole('tab', { name: 'Allergies' }).click();
+    // First asked and denied: "no known allergies" is on record, in the banner too.
+    await page.getByRole('button', { name: 'No known allergies' }).click();
+    await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('No known allergies');
+    // Then one is found: recording it retires the "no known allergies" record.
     await page.getByRole('button', { name: 'Record allergy' }).click();
     const allergyForm = page.getByRole('form', { name: 'Record an allergy' });
+    expect(await allergyForm.getByText(/"No known allergies" is on record/).isVisible()).toBe(true);
     await allergyForm.getByRole('textbox', { name: 'Substance' }).fill('Penicillin');
     await allergyForm.getByRole('textbox', { name: 'Reaction', exact: true }).fill('Hives');
     await allergyForm.getByLabel('Reaction severity', { exact: true }).click();
@@ -84,7 +89,8 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     const allergies = page.getByRole('table', { name: 'Allergies' });
     await expect.poll(() => allergies.textContent(), { timeout: 10_000 }).toContain('Penicillin');
     expect(await allergies.textContent()).toContain('Hives (moderate)');
-    await expect.poll(() => banner.textContent()).toContain('1 allergy: Penicillin');
+    await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('1 allergy: Penicillin');
+    expect(await banner.textContent()).not.toContain('No known allergies');
     await expectAccessible(page, 'the allergies tab');
     await screenshot(page, 'chart-allergies');
     expect(physician.problems).toEqual([]);
