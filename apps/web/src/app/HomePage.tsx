@@ -28,7 +28,7 @@ interface ActionProps {
 
 function Action({ to, title, description, icon }: ActionProps) {
   return (
-    <UnstyledButton component={Link} to={to} aria-label={title}>
+    <UnstyledButton component={Link} to={to}>
       <Card withBorder padding="lg" h="100%">
         <Group wrap="nowrap" align="flex-start">
           <ThemeIcon size={40} radius="md" variant="light" aria-hidden>
