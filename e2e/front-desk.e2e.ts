@@ -43,7 +43,7 @@ function berlinDate(at: Date): string {
 }
 
 /** Waits for what a person would see: answers go through the server, the audit trail and a refetch. */
-const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 15_000 });
+const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
 
 async function pressUntilFocused(page: Page, target: Locator, key: string, tries = 12): Promise<void> {
   for (let index = 0; index < tries; index += 1) {
@@ -207,6 +207,24 @@ describe('front desk: calendar and bed board', () => {
     expect(encounters.entry?.map((entry) => entry.resource?.status)).toEqual(['arrived']);
     await details.getByRole('link', { name: "Open OYELARAN, Marguerite's chart" }).click();
     await page.waitForURL(`**/patients/${patientId}`);
+
+    // The workspace home lists today's appointments (the clinic's: this account is no practitioner).
+    await page.goto('/');
+    const today = page.getByRole('region', { name: "Today's schedule" });
+    await eventually(() => today.getByText("The clinic's appointments", { exact: false }).isVisible()).toBe(true);
+    if (berlinDate(new Date(moved.start!)) === berlinDate(new Date())) {
+      const row = today.getByRole('row', { name: /OYELARAN, Marguerite/ });
+      await eventually(() => row.isVisible()).toBe(true);
+      expect(await row.getByRole('cell').allTextContents()).toEqual([
+        expect.stringMatching(/^\d\d:\d\d$/),
+        'OYELARAN, Marguerite',
+        'Follow-up',
+        'Checked in',
+      ]);
+    } else {
+      await eventually(() => today.getByText('No appointments today').isVisible()).toBe(true);
+    }
+    await expectAccessible(page, "the workspace home with today's schedule");
     expect(desk.problems).toEqual([]);
   });
 
@@ -276,7 +294,9 @@ describe('front desk: calendar and bed board', () => {
       .getByRole('button', { name: `Cleaned (Bed 1, Room 1, ${wardName})` })
       .click();
     await eventually(() => bed('1, Room 1').getAttribute('aria-label')).toBe(`Bed 1, Room 1, ${wardName}: Free`);
-    expect((await board()).now).toMatchObject({ occupied: 0, cleaning: 1, free: 2 });
+    // Bed 2 of Room 1 (left by the keyboard move) and the discharge bed are still being cleaned.
+    expect((await board()).now).toMatchObject({ occupied: 0, cleaning: 2, free: 1 });
+    expect(await ward.getByText('0 of 3 available beds occupied (0 %)').isVisible()).toBe(true);
     expect(desk.problems).toEqual([]);
   });
 });
