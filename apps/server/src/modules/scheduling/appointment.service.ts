@@ -297,8 +297,7 @@ export class AppointmentService {
         return resource as Appointment;
       });
     } catch (error) {
-      if (isSlotTaken(error))
-        throw schedulingErrors.slotTaken(String((error as FhirError).message.split(' ')[0]).slice(5));
+      if (isSlotTaken(error)) throw schedulingErrors.slotTaken((error as { slotId?: string }).slotId ?? '');
       if (error instanceof FhirError && (error.status === 412 || error.errorCode === 'FHIR_CONCURRENT_WRITE')) {
         throw schedulingErrors.conflict('The appointment was changed by another request at the same time; retry');
       }

@@ -21,8 +21,8 @@ export const schedulingErrors = {
 };
 
 /** The FHIR answer to an Appointment that would take a seat nobody has left (any write path). */
-export function slotTakenOutcome(slotId: string, index: number): FhirError {
-  return new FhirError(
+export function slotTakenOutcome(slotId: string, index: number): FhirError & { slotId: string } {
+  const error = new FhirError(
     409,
     [
       {
@@ -34,4 +34,5 @@ export function slotTakenOutcome(slotId: string, index: number): FhirError {
     ],
     'FHIR_SLOT_TAKEN',
   );
+  return Object.assign(error, { slotId });
 }
