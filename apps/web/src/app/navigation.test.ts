@@ -8,8 +8,9 @@ describe('navigationFor', () => {
   it('shows the front desk registration but no administration', () => {
     expect(labels(['front-desk'])).toEqual(['Workspace', 'Patients', 'Register patient', 'Schedule', 'Bed board']);
   });
-  it('shows a tenant admin the console only', () => {
+  it('shows a tenant admin the billing desk and the console', () => {
     expect(labels(['tenant-admin'])).toEqual([
+      'Billing desk',
       'System health',
       'Users',
       'Access policies',
@@ -26,6 +27,7 @@ describe('navigationFor', () => {
       'Register patient',
       'Schedule',
       'Bed board',
+      'Billing desk',
       'System health',
       'Users',
       'Access policies',
@@ -40,6 +42,16 @@ describe('navigationFor', () => {
     expect(labels(['pharmacist'])).not.toContain('Results inbox');
     expect(labels(['front-desk'])).not.toContain('Results inbox');
   });
+  it('shows the billing role the billing desk beside the workspace and patients', () => {
+    expect(navigationFor(['billing'])).toEqual([
+      expect.objectContaining({ section: 'Clinical' }),
+      expect.objectContaining({
+        section: 'Billing',
+        items: [expect.objectContaining({ to: '/billing', label: 'Billing desk' })],
+      }),
+    ]);
+    expect(labels(['physician'])).not.toContain('Billing desk');
+  });
   it('shows a patient none of the staff screens', () => {
     expect(labels(['patient'])).toEqual([]);
   });
@@ -47,6 +59,7 @@ describe('navigationFor', () => {
     expect(navigationFor(['physician', 'tenant-admin']).map((group) => group.section)).toEqual([
       'Clinical',
       'Front desk',
+      'Billing',
       'Administration',
     ]);
   });

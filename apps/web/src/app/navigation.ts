@@ -1,7 +1,7 @@
 import type { Role } from '../auth/roles';
 import { hasAnyRole } from '../auth/roles';
 
-export type NavigationSection = 'Clinical' | 'Front desk' | 'Administration';
+export type NavigationSection = 'Clinical' | 'Front desk' | 'Billing' | 'Administration';
 
 export interface NavigationItem {
   to: string;
@@ -36,6 +36,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   },
   { to: '/schedule', label: 'Schedule', section: 'Front desk', roles: [...FRONT_DESK, 'physician', 'nurse'] },
   { to: '/beds', label: 'Bed board', section: 'Front desk', roles: [...FRONT_DESK, 'physician', 'nurse'] },
+  { to: '/billing', label: 'Billing desk', section: 'Billing', roles: ['billing', ...ADMIN] },
   { to: '/console/system-health', label: 'System health', section: 'Administration', roles: ADMIN },
   { to: '/console/users', label: 'Users', section: 'Administration', roles: ADMIN },
   { to: '/console/policies', label: 'Access policies', section: 'Administration', roles: ADMIN },
@@ -50,6 +51,7 @@ export const SCREEN_ROLES = {
   inbox: ['physician', 'nurse'] as readonly Role[],
   schedule: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   beds: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
+  billing: ['billing', ...ADMIN] as readonly Role[],
   systemHealth: ADMIN,
   users: ADMIN,
   auditTrail: ADMIN,
@@ -60,7 +62,7 @@ export const SCREEN_ROLES = {
 
 export function navigationFor(roles: readonly Role[]): { section: NavigationSection; items: NavigationItem[] }[] {
   const visible = NAVIGATION.filter((item) => hasAnyRole(roles, item.roles));
-  const sections: NavigationSection[] = ['Clinical', 'Front desk', 'Administration'];
+  const sections: NavigationSection[] = ['Clinical', 'Front desk', 'Billing', 'Administration'];
   return sections
     .map((section) => ({ section, items: visible.filter((item) => item.section === section) }))
     .filter((group) => group.items.length > 0);

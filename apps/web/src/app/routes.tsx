@@ -77,6 +77,12 @@ export const inboxRoute = createRoute({
   component: lazyRouteComponent(() => import('../inbox/InboxPage'), 'InboxPage'),
 });
 
+export const billingRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/billing',
+  component: lazyRouteComponent(() => import('../billing/BillingPage'), 'BillingPage'),
+});
+
 // Not /admin: the server keeps that path for its own administration API.
 export const systemHealthRoute = createRoute({
   getParentRoute: () => frameRoute,
@@ -175,6 +181,7 @@ const routeTree = rootRoute.addChildren([
     scheduleRoute,
     bedBoardRoute,
     inboxRoute,
+    billingRoute,
     systemHealthRoute,
     usersRoute,
     auditTrailRoute,

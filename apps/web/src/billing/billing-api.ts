@@ -83,6 +83,7 @@ export function billingApi(api: Api) {
     balance: async (patient: string, signal?: AbortSignal) =>
       (await get<{ balances: PatientBalance[] }>(`/billing/patients/${patient}/balance`, signal)).balances,
     aging: (signal?: AbortSignal) => get<AgingReport>('/billing/reports/aging', signal),
+    claimStatus: (id: string) => get<{ status: string }>(`/billing/claims/${encodeURIComponent(id)}`),
     claims: async (signal?: AbortSignal) =>
       (
         await fhir.search(
