@@ -15,6 +15,7 @@ export const USERS = {
   totp: { email: 'totp@meridian.test', password: PASSWORD, roles: ['nurse'] },
   nurse: { email: 'nurse@meridian.test', password: PASSWORD, roles: ['nurse'] },
   frontDesk: { email: 'frontdesk@meridian.test', password: PASSWORD, roles: ['front_desk'] },
+  billing: { email: 'billing@meridian.test', password: PASSWORD, roles: ['billing'] },
 } satisfies Record<string, TestUser>;
 
 async function call<T>(url: string, init: RequestInit & { json?: unknown }): Promise<T> {
