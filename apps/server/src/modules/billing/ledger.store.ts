@@ -31,6 +31,9 @@ export interface JournalEntry {
   lines: { account: string; party: string | null; amount: number; currency: string }[];
 }
 
+/** Accounts with sub-ledgers: naming them lets party lookups use the (account, party) index. */
+const PARTY_ACCOUNTS = ACCOUNT_CODES.filter((code) => partyTypeOf(code) !== undefined);
+
 /** Checks a posting before it reaches the database (which checks the balance again at commit). */
 export function checkPosting(posting: Posting): PostingLine[] {
   const lines = posting.lines.filter((line) => line.amount !== 0);
@@ -130,8 +133,9 @@ export class LedgerStore {
   async partyBalances(db: Queryable, tenantId: string, party: string) {
     const { rows } = await db.query<{ account: string; currency: string; balance: string }>(
       `SELECT account, currency, sum(amount) AS balance FROM billing_journal_line
-       WHERE tenant_id = $1 AND party = $2 GROUP BY account, currency ORDER BY currency, account`,
-      [tenantId, party],
+       WHERE tenant_id = $1 AND account = ANY($3::text[]) AND party = $2
+       GROUP BY account, currency ORDER BY currency, account`,
+      [tenantId, party, PARTY_ACCOUNTS],
     );
     return rows.map((row) => ({ account: row.account, currency: row.currency, balance: Number(row.balance) }));
   }
@@ -153,9 +157,10 @@ export class LedgerStore {
        FROM billing_journal_entry e
        WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.source = $2)
          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM billing_journal_line p
-              WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND p.party = $3))
+              WHERE p.tenant_id = e.tenant_id AND p.entry_id = e.id AND p.party = $3
+                AND p.account = ANY($5::text[])))
        ORDER BY e.seq LIMIT $4`,
-      [tenantId, filter.source ?? null, filter.party ?? null, filter.limit],
+      [tenantId, filter.source ?? null, filter.party ?? null, filter.limit, PARTY_ACCOUNTS],
     );
     return rows.map(
       (row): JournalEntry => ({
