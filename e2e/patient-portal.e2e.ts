@@ -244,10 +244,29 @@ describe('patient portal and live updates', () => {
     expect(portal.problems).toEqual([]);
   });
 
-  it("a booking made elsewhere appears on the front desk's open calendar without reload", async () => {
+  it("a booking made elsewhere appears on the front desk's open calendar, and a critical result in the bell, without reload", async () => {
     const staff = await openPage(browser, baseUrl);
     const { page } = staff;
-    await signIn(page, USERS.clinician);
+    // A physician who is a Practitioner in the record: critical results of their orders are addressed to them.
+    const me = await admin.create<Practitioner>({
+      resourceType: 'Practitioner',
+      name: [{ prefix: ['Dr'], given: ['Lena'], family: `Brandt-${suffix}` }],
+    });
+    const physician: TestUser = { email: `lena.${suffix}@meridian.test`, password: PASSWORD, roles: ['physician'] };
+    for (const [index, role] of ['physician', 'front_desk'].entries()) {
+      await admin.post('/identity/users', {
+        tenant: DEFAULT_TENANT,
+        email: physician.email,
+        name: `Dr Lena Brandt-${suffix}`,
+        role,
+        ...(index === 0 ? { password: physician.password } : {}),
+        fhirUser: `Practitioner/${me.id}`,
+      });
+    }
+    const physicianApi = fhirAs(baseUrl, await accessToken(baseUrl, physician));
+    // A second browser context on a busy machine: give the first load more time.
+    staff.context.setDefaultTimeout(30_000);
+    await signIn(page, physician);
     await expect.poll(() => page.getByRole('status', { name: 'Live updates: live' }).isVisible()).toBe(true);
     await page.goto('/schedule');
     await page.getByRole('combobox', { name: 'Practitioner' }).click();
@@ -269,12 +288,28 @@ describe('patient portal and live updates', () => {
     await expect
       .poll(() => calendar.getByRole('button', { name: patientName }).count(), { timeout: 15_000 })
       .toBe(before + 1);
-    await expect.poll(() => page.getByRole('button', { name: /^Notifications, / }).isVisible()).toBe(true);
-    await page.getByRole('button', { name: /^Notifications, / }).click();
-    await expect
-      .poll(() => page.getByRole('dialog').getByText('Notifications', { exact: true }).isVisible())
-      .toBe(true);
+
+    // A critical result of the clinician's order reaches their bell, also without reload.
+    const bell = page.getByRole('button', { name: /^Notifications, / });
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
+    const order = await physicianApi.post<{ id: string }>(`/patients/${patientId}/orders`, {
+      kind: 'lab',
+      code: '2823-3',
+      priority: 'stat',
+      activate: true,
+    });
+    await desk.post(`/orders/${order.id}/results`, {
+      status: 'final',
+      analytes: [{ code: '2823-3', value: 6.9, unit: 'mmol/L' }],
+    });
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 20_000 }).toBe('Notifications, 1 unread');
+    await bell.click();
+    const menu = page.getByRole('dialog', { name: 'Notifications' });
+    const unread = menu.getByRole('listitem');
+    await expect.poll(() => unread.count()).toBe(1);
     await expectAccessible(page, 'the calendar with the notifications menu open');
+    await unread.getByRole('button', { name: 'Mark as read' }).click();
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
     expect(staff.problems).toEqual([]);
   });
 });
