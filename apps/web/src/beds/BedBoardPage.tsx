@@ -180,7 +180,7 @@ function Board() {
                       ) : (
                         <SimpleGrid
                           component="ul"
-                          cols={{ base: 1, xs: 2, lg: 4 }}
+                          cols={{ base: 1, sm: 2, xl: 3 }}
                           spacing="sm"
                           p={0}
                           m={0}

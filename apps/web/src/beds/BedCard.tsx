@@ -92,7 +92,9 @@ export function BedCard({ bed, place, freeBeds, dragging, busy, onDragStart, onD
     >
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
-          <Text fw={650}>Bed {bed.name}</Text>
+          <Text fw={650} style={{ whiteSpace: 'nowrap' }}>
+            Bed {bed.name}
+          </Text>
           <Badge color={status.color} variant="light" c="dark.8">
             {status.label}
           </Badge>

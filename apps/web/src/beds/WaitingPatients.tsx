@@ -77,7 +77,7 @@ export function WaitingPatients({
                 }}
                 onDragEnd={onDragEnd}
               >
-                <Group justify="space-between" wrap="nowrap" gap={6}>
+                <Group justify="space-between" gap={6}>
                   <Group gap={6} wrap="nowrap">
                     <IconGripVertical size={16} aria-hidden />
                     <Stack gap={0}>
