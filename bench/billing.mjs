@@ -60,9 +60,14 @@ async function call(method, url, body, headers = {}) {
 async function user(role) {
   const email = `${role}-${randomUUID()}@bench.example`;
   const password = `bench ${randomUUID()}`;
-  await call('POST', '/admin/local/users', { tenant: config.defaultTenant, email, role, password }, {
-    authorization: `Bearer ${localAdminToken}`,
-  });
+  await call(
+    'POST',
+    '/admin/local/users',
+    { tenant: config.defaultTenant, email, role, password },
+    {
+      authorization: `Bearer ${localAdminToken}`,
+    },
+  );
   const tokens = await call('POST', '/auth/login', { email, password, tenant: config.defaultTenant });
   return { authorization: `Bearer ${tokens.access_token}` };
 }
@@ -91,43 +96,90 @@ async function pool(count, work) {
 }
 
 // Seed: two catalog services, patients, and finished encounters with two charges each.
-const visit = await call('POST', '/billing/catalog', {
-  code: { system: 'hcpcs', code: 'G0463' }, title: 'Clinic visit',
-  prices: [{ list: 'self-pay', amount: 15_000, currency: 'USD' }], validFrom: '2026-01-01',
-}, asAdmin);
-const injection = await call('POST', '/billing/catalog', {
-  code: { system: 'hcpcs', code: 'J1100' }, title: 'Dexamethasone 1 mg',
-  prices: [{ list: 'self-pay', amount: 333, currency: 'USD' }], tax: { code: 'sales-tax', rate: '0.0825' }, validFrom: '2026-01-01',
-}, asAdmin);
+const visit = await call(
+  'POST',
+  '/billing/catalog',
+  {
+    code: { system: 'hcpcs', code: 'G0463' },
+    title: 'Clinic visit',
+    prices: [{ list: 'self-pay', amount: 15_000, currency: 'USD' }],
+    validFrom: '2026-01-01',
+  },
+  asAdmin,
+);
+const injection = await call(
+  'POST',
+  '/billing/catalog',
+  {
+    code: { system: 'hcpcs', code: 'J1100' },
+    title: 'Dexamethasone 1 mg',
+    prices: [{ list: 'self-pay', amount: 333, currency: 'USD' }],
+    tax: { code: 'sales-tax', rate: '0.0825' },
+    validFrom: '2026-01-01',
+  },
+  asAdmin,
+);
 const invoices = Number(values.invoices);
 const encounters = [];
 const seedStarted = performance.now();
 await pool(invoices, async () => {
-  const patient = await call('POST', '/fhir/R4/Patient', { resourceType: 'Patient', name: [{ family: 'Bench' }] }, asPhysician);
-  const encounter = await call('POST', '/fhir/R4/Encounter', {
-    resourceType: 'Encounter', status: 'finished',
-    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
-    subject: { reference: `Patient/${patient.id}` }, period: { start: '2026-06-01T14:00:00Z' },
-  }, asPhysician);
-  await call('POST', `/billing/encounters/${encounter.id}/charges`, {
-    services: [{ service: visit.id, diagnoses: ['J20.9'] }, { service: injection.id, quantity: '2.5' }],
-  }, asBilling);
+  const patient = await call(
+    'POST',
+    '/fhir/R4/Patient',
+    { resourceType: 'Patient', name: [{ family: 'Bench' }] },
+    asPhysician,
+  );
+  const encounter = await call(
+    'POST',
+    '/fhir/R4/Encounter',
+    {
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${patient.id}` },
+      period: { start: '2026-06-01T14:00:00Z' },
+    },
+    asPhysician,
+  );
+  await call(
+    'POST',
+    `/billing/encounters/${encounter.id}/charges`,
+    {
+      services: [
+        { service: visit.id, diagnoses: ['J20.9'] },
+        { service: injection.id, quantity: '2.5' },
+      ],
+    },
+    asBilling,
+  );
   encounters.push({ patient: patient.id, encounter: encounter.id });
 });
 console.log(`seeded ${invoices} charged visits in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
-console.log(`invoices  ${await pool(invoices, (i) => call('POST', '/billing/invoices', { encounter: encounters[i].encounter }, asBilling))}`);
+console.log(
+  `invoices  ${await pool(invoices, (i) => call('POST', '/billing/invoices', { encounter: encounters[i].encounter }, asBilling))}`,
+);
 const payments = Number(values.payments);
 const pay = (i, method) =>
-  call('POST', '/billing/payments', {
-    patient: encounters[i % encounters.length].patient, amount: 1_000, currency: 'USD', method,
-    ...(method === 'card' ? { card: { token: 'tok_visa' } } : {}),
-  }, { ...asBilling, 'idempotency-key': randomUUID() });
+  call(
+    'POST',
+    '/billing/payments',
+    {
+      patient: encounters[i % encounters.length].patient,
+      amount: 1_000,
+      currency: 'USD',
+      method,
+      ...(method === 'card' ? { card: { token: 'tok_visa' } } : {}),
+    },
+    { ...asBilling, 'idempotency-key': randomUUID() },
+  );
 console.log(`payments  ${await pool(payments, (i) => pay(i, 'cash'))}`);
 console.log(`card      ${await pool(payments, (i) => pay(i, 'card'))}`);
 const key = randomUUID();
 const body = { patient: encounters[0].patient, amount: 500, currency: 'USD', method: 'cash' };
-const retried = await pool(concurrency * 10, () => call('POST', '/billing/payments', body, { ...asBilling, 'idempotency-key': key }));
+const retried = await pool(concurrency * 10, () =>
+  call('POST', '/billing/payments', body, { ...asBilling, 'idempotency-key': key }),
+);
 console.log(`retries   ${retried} (one key)`);
 const balance = await call('GET', '/billing/ledger/trial-balance', undefined, asBilling);
 console.log(`ledger balanced: ${balance.balanced}`);

@@ -156,7 +156,7 @@ export class PaymentsService {
     return this.idempotent(caller, key, `refund:${paymentId}`, input, async (tx) => {
       const tenantId = caller.ctx.tenantId;
       const original = await this.find(tx, tenantId, paymentId);
-      if (!original || original.kind !== 'payment') throw billingErrors.notFound(`Payment ${paymentId}`);
+      if (original?.kind !== 'payment') throw billingErrors.notFound(`Payment ${paymentId}`);
       if (original.method === 'insurance')
         throw billingErrors.conflict('Insurance payments are corrected by remittance, not refunded');
       const refunded = await this.refundedOf(tx, tenantId, paymentId);
