@@ -228,6 +228,62 @@ describe('front desk: calendar and bed board', () => {
     expect(desk.problems).toEqual([]);
   });
 
+  it('cancels an appointment with a reason; a no-show waits until the appointment has begun', async () => {
+    const { page } = desk;
+    const now = new Date();
+    const { slots } = await api<{ slots: { id: string; start: string }[] }>(
+      `/scheduling/slots?practitioner=${practitionerId}&from=${now.toISOString()}&to=${new Date(now.getTime() + 14 * 86_400_000).toISOString()}`,
+    );
+    // Two slots of the same (Berlin) week as the first free one, so one calendar view shows both.
+    const week = (start: string) => {
+      const date = new Date(`${berlinDate(new Date(start))}T00:00:00Z`);
+      return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    };
+    const [first, second] = slots.filter((slot) => week(slot.start) === week(slots[0]!.start));
+    const cancelled = await api<Appointment>('/appointments', {
+      method: 'POST',
+      json: { slot: first!.id, patient: inpatientId },
+    });
+    const missed = await api<Appointment>('/appointments', {
+      method: 'POST',
+      json: { slot: second!.id, patient: inpatientId },
+    });
+
+    await page.goto('/schedule');
+    const calendar = page.getByRole('region', { name: 'Calendar of Dr Ines Haldane' });
+    const chips = calendar.getByRole('button', { name: /WRENFIELD, Tobias Booked$/ });
+    if (week(first!.start) !== week(new Date().toISOString()))
+      await page.getByRole('button', { name: 'Next week' }).click();
+    await eventually(() => chips.count()).toBe(2);
+
+    await chips.first().click();
+    const details = page.getByRole('dialog', { name: 'Appointment' });
+    await details.getByRole('combobox', { name: 'Cancellation reason' }).click();
+    await details.getByRole('option', { name: 'Patient cancelled' }).click();
+    await details.getByRole('button', { name: 'Cancel appointment' }).click();
+    await eventually(() =>
+      details.getByText('The appointment is cancelled and its slot is free again.').isVisible(),
+    ).toBe(true);
+    const stored = await api<Appointment>(`/appointments/${cancelled.id}`);
+    expect(stored.status).toBe('cancelled');
+    expect(stored.cancelationReason?.coding?.[0]?.code).toBe('pat');
+    await details.getByRole('button', { name: 'Close' }).click();
+    await eventually(() => calendar.getByRole('button', { name: /WRENFIELD, Tobias Cancelled$/ }).isVisible()).toBe(
+      true,
+    );
+
+    // A no-show is for an appointment that has begun: the server refuses one ahead of time, so the
+    // calendar does not offer it.
+    await calendar.getByRole('button', { name: /WRENFIELD, Tobias Booked$/ }).click();
+    await eventually(() =>
+      details.getByText('A no-show can be marked once the appointment has begun.').isVisible(),
+    ).toBe(true);
+    expect(await details.getByRole('button', { name: 'Mark no-show' }).count()).toBe(0);
+    expect((await api<Appointment>(`/appointments/${missed.id}`)).status).toBe('booked');
+    await details.getByRole('button', { name: 'Close' }).click();
+    expect(desk.problems).toEqual([]);
+  });
+
   it('admits by drag-and-drop, transfers by drag-and-drop and by the keyboard, and discharges on the bed board', async () => {
     const { page } = desk;
     await page.goto('/beds');

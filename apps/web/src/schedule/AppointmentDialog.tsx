@@ -79,6 +79,7 @@ export function AppointmentDialog({
   const patientId = participantOf(appointment, 'Patient');
   const status = statusLabel(appointment.status);
   const open = appointment.status === 'booked';
+  const started = Date.parse(appointment.start!) <= Date.now();
   const start = localParts(appointment.start!, timeZone);
   const end = appointment.end ? localParts(appointment.end, timeZone).time : undefined;
 
@@ -123,13 +124,19 @@ export function AppointmentDialog({
               >
                 Check in
               </Button>
-              <Button
-                variant="default"
-                onClick={() => action.mutate('no-show')}
-                loading={action.isPending && action.variables === 'no-show'}
-              >
-                Mark no-show
-              </Button>
+              {started ? (
+                <Button
+                  variant="default"
+                  onClick={() => action.mutate('no-show')}
+                  loading={action.isPending && action.variables === 'no-show'}
+                >
+                  Mark no-show
+                </Button>
+              ) : (
+                <Text size="sm" c="dark.6">
+                  A no-show can be marked once the appointment has begun.
+                </Text>
+              )}
             </Group>
             <Divider label="Reschedule" labelPosition="left" />
             <Group align="flex-end">
