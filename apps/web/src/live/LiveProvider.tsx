@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { useApi } from '../api/useApi';
+import { useAuth } from '../auth/useAuth';
 import { LiveConnection, type LiveStatus } from './live-connection';
 import { liveUrl, queryKeysFor } from './live-events';
 
@@ -18,10 +19,13 @@ export function useLiveStatus(): LiveStatus {
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { http } = useApi();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const { session } = useAuth();
+  // A server without sign-in (the development user) has no /live for it.
+  const enabled = session.status === 'signed-in' && session.mode === 'server';
+  const [status, setStatus] = useState<LiveStatus>(enabled ? 'connecting' : 'offline');
 
   useEffect(() => {
-    if (typeof WebSocket === 'undefined') return;
+    if (!enabled || typeof WebSocket === 'undefined') return;
     const connection = new LiveConnection({
       url: liveUrl(window.location),
       onStatus: setStatus,
@@ -34,7 +38,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
     connection.start();
     return () => connection.stop();
-  }, [http, queryClient]);
+  }, [enabled, http, queryClient]);
 
   return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
 }

@@ -42,7 +42,9 @@ export class LiveConnection {
       socket.onclose = null;
       socket.onmessage = null;
       socket.onerror = null;
-      socket.close(1000, 'signed out');
+      // Closing a socket still connecting makes the browser log an error: close it once it is open.
+      if (socket.readyState === 0) socket.onopen = () => socket.close(1000, 'signed out');
+      else socket.close(1000, 'signed out');
     }
     this.options.onStatus('offline');
   }
