@@ -131,11 +131,14 @@ describe('front desk: calendar and bed board', () => {
     await eventually(() => page.getByRole('combobox', { name: 'Practitioner' }).inputValue()).toBe('Dr Ines Haldane');
     expect(await page.getByText(/Times in Europe\/Berlin \(GMT[+-]\d+\)/).isVisible()).toBe(true);
     const calendar = page.getByRole('region', { name: 'Calendar of Dr Ines Haldane' });
-    await eventually(() => calendar.getByRole('button', { name: /^Book / }).count()).toBeGreaterThan(1);
+    const loaded = async () =>
+      (await calendar.isVisible()) || (await page.getByText('Nothing this week', { exact: true }).isVisible());
+    await eventually(loaded).toBe(true);
     // Late on a Sunday the week has no slot left: the next one has.
     if ((await calendar.getByRole('button', { name: /^Book / }).count()) < 2) {
       await page.getByRole('button', { name: 'Next week' }).click();
     }
+    await eventually(() => calendar.getByRole('button', { name: /^Book / }).count()).toBeGreaterThan(1);
     const first = calendar.getByRole('button', { name: /^Book / }).first();
     const firstLabel = (await first.getAttribute('aria-label'))!.replace(/^Book /, '');
     await first.click();
