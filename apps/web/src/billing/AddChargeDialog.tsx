@@ -50,7 +50,7 @@ export function AddChargeDialog({
   const services = (catalog.data ?? []).map(catalogService).filter((entry) => entry.status === 'active');
 
   return (
-    <Modal opened onClose={onClose} title="Add a charge" size="lg">
+    <Modal opened onClose={onClose} title="Add a charge" size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -16,14 +16,24 @@ import { useInvoiceActions } from './useBilling';
 const TONE_COLOR: Record<ChargeStatusTone, string> = {
   provisional: 'yellow.9',
   billable: 'blue.9',
+  draft: 'indigo.9',
   billed: 'teal.9',
   voided: 'gray.7',
   other: 'gray.7',
 };
 
-export function ChargesPanel({ patient, charges }: { patient: string; charges: UseQueryResult<ChargeItem[]> }) {
+export function ChargesPanel({
+  patient,
+  charges,
+  onDrafts,
+}: {
+  patient: string;
+  charges: UseQueryResult<ChargeItem[]>;
+  /** Charges already on a draft invoice. */
+  onDrafts: Set<string>;
+}) {
   const [adding, setAdding] = useState(false);
-  const visits = charges.data ? chargesByVisit(charges.data) : [];
+  const visits = charges.data ? chargesByVisit(charges.data, onDrafts) : [];
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="billing-charges-title">
       <Group justify="space-between" mb="sm">
@@ -75,7 +85,9 @@ function VisitBlock({ patient, visit }: { patient: string; visit: VisitCharges }
           <Text size="sm" c="dimmed">
             {visit.billableCount
               ? `${visit.billableCount} billable ${visit.billableCount === 1 ? 'charge' : 'charges'}, ${formatMoney(visit.billableTotal, visit.currency)} before tax`
-              : 'Nothing left to invoice'}
+              : visit.lines.some((line) => line.status.tone === 'draft')
+                ? 'On a draft invoice: issue it below'
+                : 'Nothing left to invoice'}
           </Text>
         </Stack>
         <Button

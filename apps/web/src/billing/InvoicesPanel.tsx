@@ -134,7 +134,7 @@ export function InvoicesPanel({
                               color="teal.9"
                               leftSection={<IconCash size={14} aria-hidden />}
                               onClick={() => onPay(row)}
-                              aria-label={`Take a payment on invoice ${number}`}
+                              aria-label={`Take payment on invoice ${number}`}
                             >
                               Take payment
                             </Button>

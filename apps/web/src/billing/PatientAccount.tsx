@@ -2,7 +2,7 @@ import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine
 import { useState } from 'react';
 import type { PickedPatient } from '../schedule/PatientPicker';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { balanceIn, type InvoiceSummary } from './billing-display';
+import { balanceIn, chargesOnDrafts, type InvoiceSummary } from './billing-display';
 import { ChargesPanel } from './ChargesPanel';
 import { InvoicesPanel } from './InvoicesPanel';
 import { formatMoney } from './money';
@@ -15,7 +15,11 @@ export function PatientAccount({ patient }: { patient: PickedPatient }) {
   return (
     <Stack gap="lg">
       <BalanceCard patient={patient} account={account} />
-      <ChargesPanel patient={patient.id} charges={account.charges} />
+      <ChargesPanel
+        patient={patient.id}
+        charges={account.charges}
+        onDrafts={chargesOnDrafts(account.invoices.data ?? [])}
+      />
       <InvoicesPanel
         patient={patient.id}
         invoices={account.invoices}

@@ -98,7 +98,7 @@ export function PaymentDialog({
   const mayHaveGoneThrough = pay.isError && outcomeOfError(pay.error) === 'unknown';
 
   return (
-    <Modal opened onClose={onClose} title={`Payment on invoice ${number}`}>
+    <Modal opened onClose={onClose} title={`Payment on invoice ${number}`} closeButtonProps={{ 'aria-label': 'Close' }}>
       {paid ? (
         <Stack>
           <Alert

@@ -5,6 +5,7 @@ import {
   catalogService,
   chargeLine,
   chargesByVisit,
+  chargesOnDrafts,
   invoiceSummary,
   type PaymentRow,
 } from './billing-display';
@@ -77,6 +78,24 @@ describe('charges', () => {
     ]);
     expect(visits.map((visit) => visit.encounter)).toEqual(['e2', 'e1', undefined]);
     expect(visits[1]).toMatchObject({ billableCount: 1, billableTotal: 15_000 });
+  });
+  it('does not offer a charge on a draft invoice for invoicing again', () => {
+    const drafts = chargesOnDrafts([
+      {
+        resourceType: 'Invoice',
+        status: 'draft',
+        lineItem: [{ chargeItemReference: { reference: 'ChargeItem/c1' } }],
+      },
+      {
+        resourceType: 'Invoice',
+        status: 'issued',
+        lineItem: [{ chargeItemReference: { reference: 'ChargeItem/c9' } }],
+      },
+    ]);
+    expect([...drafts]).toEqual(['c1']);
+    const [visit] = chargesByVisit([charge()], drafts);
+    expect(visit).toMatchObject({ billableCount: 0, billableTotal: 0 });
+    expect(visit!.lines[0]!.status).toEqual({ label: 'On draft invoice', tone: 'draft' });
   });
 });
 

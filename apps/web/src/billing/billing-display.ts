@@ -23,7 +23,7 @@ export interface PatientBalance {
   due: number;
 }
 
-export type ChargeStatusTone = 'provisional' | 'billable' | 'billed' | 'voided' | 'other';
+export type ChargeStatusTone = 'provisional' | 'billable' | 'draft' | 'billed' | 'voided' | 'other';
 
 /** The words the desk uses for a FHIR ChargeItem status. */
 export function chargeStatus(status: ChargeItem['status']): { label: string; tone: ChargeStatusTone } {
@@ -100,11 +100,25 @@ export interface VisitCharges {
   currency: string;
 }
 
-/** Charges grouped by visit, the most recent visit first. */
-export function chargesByVisit(charges: ChargeItem[]): VisitCharges[] {
+/** Ids of the charges on draft invoices: still billable, but already waiting on an invoice to be issued. */
+export function chargesOnDrafts(invoices: Invoice[]): Set<string> {
+  return new Set(
+    invoices
+      .filter((invoice) => invoice.status === 'draft')
+      .flatMap((invoice) => invoice.lineItem ?? [])
+      .map((item) => item.chargeItemReference?.reference ?? '')
+      .filter((reference) => reference.startsWith('ChargeItem/'))
+      .map((reference) => reference.slice(11)),
+  );
+}
+
+/** Charges grouped by visit, the most recent visit first; charges on a draft invoice are not billable again. */
+export function chargesByVisit(charges: ChargeItem[], onDrafts: Set<string> = new Set()): VisitCharges[] {
   const groups = new Map<string, ChargeLine[]>();
   for (const charge of charges) {
-    const line = chargeLine(charge);
+    let line = chargeLine(charge);
+    if (line.status.tone === 'billable' && onDrafts.has(line.id))
+      line = { ...line, status: { label: 'On draft invoice', tone: 'draft' } };
     const key = line.encounter ?? '';
     groups.set(key, [...(groups.get(key) ?? []), line]);
   }

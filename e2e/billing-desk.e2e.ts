@@ -1,0 +1,187 @@
+import type { Encounter, Patient } from '@medplum/fhirtypes';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { accessToken, fhirAs, USERS } from './support/api';
+import { expectAccessible, launchBrowser, openPage, screenshot, signIn, type TestPage } from './support/browser';
+
+const baseUrl = inject('meridianUrl');
+
+/** JSON API calls as a signed-in user (the billing API, not FHIR). */
+function apiAs(token: string) {
+  return async <T>(
+    path: string,
+    init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...init.headers,
+      },
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+}
+
+interface Balance {
+  balances: { currency: string; receivable: number; credit: number; due: number }[];
+}
+interface TrialBalance {
+  balanced: boolean;
+  accounts: { account: string; currency: string; balance: number }[];
+}
+
+const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
+
+describe('billing desk: invoice and partial card payment', () => {
+  let browser: Browser;
+  let desk: TestPage;
+  let billing: ReturnType<typeof apiAs>;
+  let patientId: string;
+
+  beforeAll(async () => {
+    const admin = apiAs(await accessToken(baseUrl, USERS.admin));
+    const clinician = fhirAs(baseUrl, await accessToken(baseUrl, USERS.clinician));
+    billing = apiAs(await accessToken(baseUrl, USERS.billing));
+    // As in the billing story: a catalog service, a finished visit, and the visit's services charged.
+    const service = await admin<{ id: string }>('/billing/catalog', {
+      method: 'POST',
+      json: {
+        code: { system: 'hcpcs', code: 'G0463', display: 'Hospital outpatient clinic visit' },
+        title: 'Clinic visit',
+        prices: [
+          { list: 'self-pay', amount: 15_000, currency: 'USD' },
+          { list: 'payer:acme', amount: 12_000, currency: 'USD' },
+        ],
+        validFrom: '2026-01-01',
+      },
+    });
+    const patient = await clinician.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ family: 'Marchetti', given: ['Odile'] }],
+      gender: 'female',
+      birthDate: '1984-03-02',
+    });
+    patientId = patient.id!;
+    const start = new Date(Date.now() - 2 * 3600_000);
+    const encounter = await clinician.create<Encounter>({
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${patientId}` },
+      period: { start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString() },
+    });
+    await billing(`/billing/encounters/${encounter.id}/charges`, {
+      method: 'POST',
+      json: { services: [{ service: service.id, diagnoses: ['J20.9', 'R05.9'], modifiers: ['25'] }] },
+    });
+    browser = await launchBrowser();
+    desk = await openPage(browser, baseUrl);
+  }, 120_000);
+
+  afterAll(async () => {
+    await desk?.context.close();
+    await browser?.close();
+  });
+
+  it('generates and issues an invoice, takes a partial card payment once, and shows the balance', async () => {
+    const { page } = desk;
+    await signIn(page, USERS.billing);
+    const navigation = page.getByRole('navigation');
+    await navigation.getByRole('link', { name: 'Billing desk' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/billing');
+    await page.getByRole('heading', { name: 'Billing desk', level: 1 }).waitFor();
+    await page.getByText('Find a patient').waitFor();
+    await expectAccessible(page, 'the billing desk');
+
+    // Find the patient as a person would.
+    await page.getByRole('searchbox', { name: 'Patient', exact: true }).fill('Marchetti');
+    await page.getByRole('option', { name: /MARCHETTI, Odile/ }).click();
+    const account = page.getByRole('heading', { name: /Account of MARCHETTI, Odile/ });
+    await account.waitFor();
+    // The picker's type-ahead settles once the chosen name is in the box.
+    await page.getByRole('searchbox', { name: 'Patient', exact: true }).blur();
+    await page.getByLabel('Searching').waitFor({ state: 'hidden' });
+
+    // The visit's charge: code, modifier, diagnoses, amount, status.
+    const charges = page.getByRole('region', { name: 'Visits and charges' });
+    const chargeRow = charges.getByRole('row', { name: /G0463/ });
+    await chargeRow.waitFor();
+    expect(await chargeRow.innerText()).toMatch(
+      /G0463\s+Hospital outpatient clinic visit\s+25\s+J20\.9, R05\.9\s+1\s+\$150\.00\s+Billable/,
+    );
+    expect(await page.getByTestId('balance-due').innerText()).toBe('$0.00');
+    await expectAccessible(page, "a patient's account");
+
+    // Generate a draft invoice from the visit, then issue it.
+    await charges.getByRole('button', { name: /Generate invoice for visit of/ }).click();
+    const invoices = page.getByRole('table', { name: 'Invoices' });
+    const invoiceRow = invoices.getByRole('row', { name: /Invoice [0-9A-F]{8}/ }).first();
+    await eventually(async () => (await invoiceRow.isVisible()) && (await invoiceRow.innerText())).toMatch(/Draft/);
+    expect(await invoiceRow.innerText()).toMatch(/Draft\s+\$150\.00\s+\$0\.00\s+\$0\.00/);
+    await eventually(() => chargeRow.innerText()).toMatch(/On draft invoice/);
+    expect(await charges.getByRole('button', { name: /Generate invoice for visit of/ }).isDisabled()).toBe(true);
+    await invoiceRow.getByRole('button', { name: /Issue invoice/ }).click();
+    await eventually(() => invoiceRow.innerText()).toMatch(/Issued\s+\$150\.00\s+\$0\.00\s+\$150\.00/);
+    await eventually(() => page.getByTestId('balance-due').innerText()).toBe('$150.00');
+    await eventually(() => chargeRow.innerText()).toMatch(/Invoiced/);
+    await screenshot(page, 'billing-invoice');
+
+    // The PDF link opens the server's PDF of that invoice.
+    const pdfLink = invoiceRow.getByRole('link', { name: /Open the PDF of invoice/ });
+    const href = await pdfLink.getAttribute('href');
+    expect(href).toMatch(/^\/billing\/invoices\/[0-9a-f-]+\/pdf$/);
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // A partial card payment of 50.00, double-clicked: charged once.
+    await invoiceRow.getByRole('button', { name: /Take payment on invoice/ }).click();
+    const dialog = page.getByRole('dialog', { name: /Payment on invoice/ });
+    await dialog.waitFor();
+    const amount = dialog.getByRole('textbox', { name: /Amount \(USD\)/ });
+    expect(await amount.inputValue()).toBe('150.00');
+    await amount.fill('50.00');
+    await dialog.getByRole('radio', { name: 'Card' }).check({ force: true });
+    await expectAccessible(page, 'the payment dialog');
+    await dialog.getByRole('button', { name: 'Take payment' }).dblclick();
+    await dialog.getByText('Payment taken').waitFor();
+    await eventually(() => dialog.getByTestId('payment-new-balance').innerText()).toBe('New balance due: $100.00');
+    expect(await dialog.innerText()).toContain('$50.00 by card');
+    await screenshot(page, 'billing-payment');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await eventually(() => invoiceRow.innerText()).toMatch(/Issued\s+\$150\.00\s+\$50\.00\s+\$100\.00/);
+    await eventually(() => page.getByTestId('balance-due').innerText()).toBe('$100.00');
+
+    // The ledger agrees: one payment of 50.00, 100.00 still due, every account balanced.
+    const balance = await billing<Balance>(`/billing/patients/${patientId}/balance`);
+    expect(balance.balances).toEqual([{ currency: 'USD', receivable: 10_000, credit: 0, due: 10_000 }]);
+    const payments = await billing<{ kind: string; amount: number; method: string }[]>(
+      `/billing/payments?patient=${patientId}`,
+    );
+    expect(payments.map((payment) => [payment.kind, payment.method, payment.amount])).toEqual([
+      ['payment', 'card', 5_000],
+    ]);
+    const trial = await billing<TrialBalance>('/billing/ledger/trial-balance');
+    expect(trial.balanced).toBe(true);
+
+    // The reports: AR aging shows the patient's 100.00 as current.
+    await page.getByRole('tab', { name: 'AR aging' }).click();
+    const aging = page.getByRole('table', { name: 'Accounts receivable aging' });
+    await eventually(async () => (await aging.isVisible()) && (await aging.innerText())).toMatch(/Patients/);
+    await expectAccessible(page, 'the AR aging report');
+    await page.getByRole('tab', { name: 'Service catalog' }).click();
+    await page
+      .getByRole('table', { name: 'Service catalog' })
+      .getByRole('row', { name: /G0463 Clinic visit \$150\.00 Active/ })
+      .waitFor();
+
+    expect(desk.problems).toEqual([]);
+  }, 180_000);
+});
