@@ -36,6 +36,12 @@ interface TrialBalance {
   accounts: { account: string; currency: string; balance: number }[];
 }
 
+/** Closes the confirmations and scrolls to the top, so a screenshot shows the whole screen. */
+async function tidy(page: import('playwright-core').Page): Promise<void> {
+  for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
 const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
 
 describe('billing desk: invoice and partial card payment', () => {
@@ -130,6 +136,7 @@ describe('billing desk: invoice and partial card payment', () => {
     await eventually(() => invoiceRow.innerText()).toMatch(/Issued\s+\$150\.00\s+\$0\.00\s+\$150\.00/);
     await eventually(() => page.getByTestId('balance-due').innerText()).toBe('$150.00');
     await eventually(() => chargeRow.innerText()).toMatch(/Invoiced/);
+    await tidy(page);
     await screenshot(page, 'billing-invoice');
 
     // The PDF link opens the server's PDF of that invoice.
@@ -154,6 +161,7 @@ describe('billing desk: invoice and partial card payment', () => {
     await dialog.getByText('Payment taken').waitFor();
     await eventually(() => dialog.getByTestId('payment-new-balance').innerText()).toBe('New balance due: $100.00');
     expect(await dialog.innerText()).toContain('$50.00 by card');
+    await tidy(page);
     await screenshot(page, 'billing-payment');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await eventually(() => invoiceRow.innerText()).toMatch(/Issued\s+\$150\.00\s+\$50\.00\s+\$100\.00/);

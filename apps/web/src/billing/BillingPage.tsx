@@ -1,4 +1,4 @@
-import { Paper, Stack, Tabs, Text } from '@mantine/core';
+import { Paper, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { SCREEN_ROLES } from '../app/navigation';
 import { RequireRole } from '../auth/RequireRole';
@@ -6,7 +6,7 @@ import { PatientPicker, type PickedPatient } from '../schedule/PatientPicker';
 import { EmptyState } from '../shared/EmptyState';
 import { PageHeader } from '../shared/PageHeader';
 import { AgingReport, ClaimsList, ServiceCatalog } from './BillingReports';
-import { PatientAccount } from './PatientAccount';
+import { BalanceCard, PatientAccount } from './PatientAccount';
 
 /** The billing desk: a patient's charges, invoices and payments; the catalog, AR aging and claims. */
 export function BillingPage() {
@@ -31,9 +31,12 @@ function BillingDesk() {
         </Tabs.List>
         <Tabs.Panel value="account">
           <Stack gap="md">
-            <Paper withBorder p="md" maw={520}>
-              <PatientPicker label="Patient" value={patient} onChange={setPatient} />
-            </Paper>
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              <Paper withBorder p="md">
+                <PatientPicker label="Patient" value={patient} onChange={setPatient} />
+              </Paper>
+              {patient && <BalanceCard key={patient.id} patient={patient} />}
+            </SimpleGrid>
             {patient ? (
               <PatientAccount key={patient.id} patient={patient} />
             ) : (

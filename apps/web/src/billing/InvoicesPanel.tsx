@@ -130,7 +130,7 @@ export function InvoicesPanel({
                           {row.status !== 'draft' && row.balanceDue > 0 && (
                             <Button
                               size="xs"
-                              variant="light"
+                              variant="filled"
                               color="teal.9"
                               leftSection={<IconCash size={14} aria-hidden />}
                               onClick={() => onPay(row)}

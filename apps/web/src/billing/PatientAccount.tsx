@@ -14,7 +14,6 @@ export function PatientAccount({ patient }: { patient: PickedPatient }) {
   const [paying, setPaying] = useState<InvoiceSummary | null>(null);
   return (
     <Stack gap="lg">
-      <BalanceCard patient={patient} account={account} />
       <ChargesPanel
         patient={patient.id}
         charges={account.charges}
@@ -31,10 +30,11 @@ export function PatientAccount({ patient }: { patient: PickedPatient }) {
   );
 }
 
-function BalanceCard({ patient, account }: { patient: PickedPatient; account: ReturnType<typeof usePatientAccount> }) {
-  const { balance } = account;
+/** The patient's ledger balance: due, receivable and credit. */
+export function BalanceCard({ patient }: { patient: PickedPatient }) {
+  const { balance } = usePatientAccount(patient.id);
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="billing-balance-title">
+    <Paper withBorder p="md" component="section" aria-labelledby="billing-balance-title" h="100%">
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h3" id="billing-balance-title">
           Account of {patient.name}

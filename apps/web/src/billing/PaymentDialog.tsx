@@ -103,7 +103,7 @@ export function PaymentDialog({
         <Stack>
           <Alert
             color="teal.9"
-            variant="light"
+            variant="filled"
             icon={<IconCircleCheck aria-hidden />}
             title="Payment taken"
             role="status"
