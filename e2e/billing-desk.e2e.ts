@@ -157,8 +157,26 @@ describe('billing desk: invoice and partial card payment', () => {
     await amount.fill('50.00');
     await dialog.getByRole('radio', { name: 'Card' }).check({ force: true });
     await expectAccessible(page, 'the payment dialog');
+    // The first answer is lost on the way back (the server did take the payment): the desk is told it may
+    // have gone through, and the retry sends the same Idempotency-Key, so the card is not charged again.
+    const keys: string[] = [];
+    let dropFirstAnswer = true;
+    await page.route('**/billing/payments', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (!dropFirstAnswer) return route.continue();
+      dropFirstAnswer = false;
+      await route.fetch();
+      await route.abort('failed');
+    });
     await dialog.getByRole('button', { name: 'Take payment' }).dblclick();
+    await dialog.getByText('No answer yet: the payment may have been taken').waitFor();
+    await dialog.getByRole('button', { name: 'Take payment' }).click();
     await dialog.getByText('Payment taken').waitFor();
+    await page.unroute('**/billing/payments');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
     await eventually(() => dialog.getByTestId('payment-new-balance').innerText()).toBe('New balance due: $100.00');
     expect(await dialog.innerText()).toContain('$50.00 by card');
     await tidy(page);
@@ -178,6 +196,20 @@ describe('billing desk: invoice and partial card payment', () => {
     ]);
     const trial = await billing<TrialBalance>('/billing/ledger/trial-balance');
     expect(trial.balanced).toBe(true);
+
+    // A further charge from the service catalog, on the same visit: billable, ready for the next invoice.
+    await charges.getByRole('button', { name: 'Add charge' }).click();
+    const addDialog = page.getByRole('dialog', { name: 'Add a charge' });
+    await addDialog.getByRole('combobox', { name: /^Service/ }).click();
+    await page.getByRole('option', { name: /G0463 Clinic visit \(\$150\.00\)/ }).click();
+    await addDialog.getByRole('textbox', { name: /Diagnoses/ }).fill('Z00.00');
+    await expectAccessible(page, 'the add charge dialog');
+    await addDialog.getByRole('button', { name: 'Add charge' }).click();
+    await addDialog.waitFor({ state: 'hidden' });
+    await eventually(() => charges.getByRole('row', { name: /Z00\.00/ }).innerText()).toMatch(
+      /G0463\s+Hospital outpatient clinic visit\s+—\s+Z00\.00\s+1\s+\$150\.00\s+Billable/,
+    );
+    await charges.getByText('1 billable charge, $150.00 before tax').waitFor();
 
     // The reports: AR aging shows the patient's 100.00 as current.
     await page.getByRole('tab', { name: 'AR aging' }).click();
