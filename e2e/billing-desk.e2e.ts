@@ -182,7 +182,7 @@ describe('billing desk: invoice and partial card payment', () => {
     await tidy(page);
     await screenshot(page, 'billing-payment');
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await eventually(() => invoiceRow.innerText()).toMatch(/Issued\s+\$150\.00\s+\$50\.00\s+\$100\.00/);
+    await eventually(() => invoiceRow.innerText()).toMatch(/Partially paid\s+\$150\.00\s+\$50\.00\s+\$100\.00/);
     await eventually(() => page.getByTestId('balance-due').innerText()).toBe('$100.00');
 
     // The ledger agrees: one payment of 50.00, 100.00 still due, every account balanced.
@@ -216,6 +216,9 @@ describe('billing desk: invoice and partial card payment', () => {
     const aging = page.getByRole('table', { name: 'Accounts receivable aging' });
     await eventually(async () => (await aging.isVisible()) && (await aging.innerText())).toMatch(/Patients/);
     await expectAccessible(page, 'the AR aging report');
+    await page.getByRole('tab', { name: 'Claims' }).click();
+    await page.getByText('No claims yet').waitFor();
+    await expectAccessible(page, 'the claims list');
     await page.getByRole('tab', { name: 'Service catalog' }).click();
     await page
       .getByRole('table', { name: 'Service catalog' })

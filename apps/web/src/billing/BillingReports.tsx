@@ -52,7 +52,12 @@ export function ServiceCatalog() {
                   {service.price !== undefined ? formatMoney(service.price, service.currency) : '—'}
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={service.status === 'active' ? 'teal.9' : 'gray.7'} variant="filled" tt="none">
+                  <Badge
+                    color={service.status === 'active' ? 'teal.9' : 'gray.7'}
+                    variant="filled"
+                    tt="none"
+                    autoContrast
+                  >
                     {service.status === 'active' ? 'Active' : 'Retired'}
                   </Badge>
                 </Table.Td>
@@ -163,7 +168,7 @@ export function ClaimsList() {
                   </Table.Td>
                   <Table.Td>
                     {label ? (
-                      <Badge color={label.color} variant="filled" tt="none">
+                      <Badge color={label.color} variant="filled" tt="none" autoContrast>
                         {label.text}
                       </Badge>
                     ) : status?.isError ? (

@@ -14,7 +14,7 @@ import { formatMoney } from './money';
 import { useInvoiceActions } from './useBilling';
 
 const TONE_COLOR: Record<ChargeStatusTone, string> = {
-  provisional: 'yellow.9',
+  provisional: 'yellow.4',
   billable: 'blue.9',
   draft: 'indigo.9',
   billed: 'teal.9',
@@ -132,7 +132,7 @@ function VisitBlock({ patient, visit }: { patient: string; visit: VisitCharges }
                   {formatMoney(line.amount, line.currency)}
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={TONE_COLOR[line.status.tone]} variant="filled" tt="none">
+                  <Badge color={TONE_COLOR[line.status.tone]} variant="filled" tt="none" autoContrast>
                     {line.status.label}
                   </Badge>
                 </Table.Td>

@@ -14,6 +14,7 @@ import { useBillingApi, useInvoiceActions } from './useBilling';
 const STATUS_COLOR: Record<string, string> = {
   Draft: 'gray.7',
   Issued: 'blue.9',
+  'Partially paid': 'yellow.4',
   Paid: 'teal.9',
   Cancelled: 'red.9',
 };
@@ -89,7 +90,12 @@ export function InvoicesPanel({
                       </Table.Td>
                       <Table.Td>{row.date ? formatFhirDate(row.date.slice(0, 10)) : '—'}</Table.Td>
                       <Table.Td>
-                        <Badge color={STATUS_COLOR[row.statusLabel] ?? 'gray.7'} variant="filled" tt="none">
+                        <Badge
+                          color={STATUS_COLOR[row.statusLabel] ?? 'gray.7'}
+                          variant="filled"
+                          tt="none"
+                          autoContrast
+                        >
                           {row.statusLabel}
                         </Badge>
                       </Table.Td>

@@ -120,7 +120,11 @@ describe('invoices', () => {
       payment({ id: 'pay2', invoice: 'other' }),
       payment({ id: 'r1', kind: 'refund', invoice: null, amount: 1000, refundOf: 'pay1' }),
     ];
-    expect(invoiceSummary(invoice, paid)).toMatchObject({ paid: 4000, balanceDue: 11_000 });
+    expect(invoiceSummary(invoice, paid)).toMatchObject({
+      paid: 4000,
+      balanceDue: 11_000,
+      statusLabel: 'Partially paid',
+    });
     expect(invoiceSummary(invoice, [payment({ amount: 15_000 })])).toMatchObject({
       balanceDue: 0,
       statusLabel: 'Paid',

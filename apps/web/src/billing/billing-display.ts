@@ -159,6 +159,12 @@ const INVOICE_STATUS: Record<string, string> = {
   'entered-in-error': 'Entered in error',
 };
 
+function statusLabelOf(status: string | undefined, owing: boolean, paid: number, balanceDue: number): string {
+  if (owing && balanceDue === 0) return 'Paid';
+  if (owing && paid > 0) return 'Partially paid';
+  return INVOICE_STATUS[status ?? ''] ?? 'Unknown';
+}
+
 /**
  * An invoice with what was paid against it (its payments less their refunds) and what remains due.
  * Draft and cancelled invoices owe nothing yet.
@@ -178,8 +184,7 @@ export function invoiceSummary(invoice: Invoice, payments: PaymentRow[]): Invoic
   return {
     id: invoice.id ?? '',
     status: invoice.status ?? 'draft',
-    statusLabel:
-      balanceDue === 0 && owing && !creditNote ? 'Paid' : (INVOICE_STATUS[invoice.status ?? ''] ?? 'Unknown'),
+    statusLabel: statusLabelOf(invoice.status, owing && !creditNote, paid, balanceDue),
     date: invoice.date,
     currency,
     total,

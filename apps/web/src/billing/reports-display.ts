@@ -34,7 +34,7 @@ export function claimStatusLabel(status: string): { text: string; color: string 
     case 'paid':
       return { text: 'Paid', color: 'teal.9' };
     case 'partially-paid':
-      return { text: 'Partially paid', color: 'yellow.9' };
+      return { text: 'Partially paid', color: 'yellow.4' };
     case 'denied':
       return { text: 'Denied', color: 'red.9' };
     default:
