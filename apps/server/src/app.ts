@@ -184,18 +184,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   const encounters = registerEncountersModule(app, { fhir, audit, now: deps.now });
   registerNotesModule(app, { fhir, audit, now: deps.now });
   registerVitalsModule(app, { fhir, audit, now: deps.now });
+  registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   registerNotificationsModule(app, { config, db: deps.db, fhir, audit, events, access, now: deps.now });
   await registerSubscriptionsModule(app, { config, db: deps.db, fhir, events, now: deps.now });
-  registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   const terminology = await registerTerminologyModule(app, {
     db: deps.db,
     fhir,
     localAdminToken: () => localAdminToken,
   });
   registerClinicalListsModule(app, { fhir, audit, validateCode: terminologyValidator(terminology), now: deps.now });
-  registerBillingModule(app, { db: deps.db, fhir, audit, events, now: deps.now });
   registerSchedulingModule(app, { db: deps.db, fhir, audit, encounters, events, now: deps.now });
   registerBedsModule(app, { fhir, audit, events, now: deps.now });
+  registerBillingModule(app, { db: deps.db, fhir, audit, events, now: deps.now });
   await registerVaultProxy(app, { vaultAddr: config.vaultAddr });
   await registerWebApp(app);
 

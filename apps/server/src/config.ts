@@ -323,7 +323,14 @@ export const SETTINGS = {
           .filter(Boolean)
           .map(Number),
       )
-      .pipe(z.array(z.number().positive().max(24 * 60))),
+      .pipe(
+        z.array(
+          z
+            .number()
+            .positive()
+            .max(24 * 60),
+        ),
+      ),
     'Hours before an appointment at which reminders are sent, comma-separated (e.g. 24,2).',
   ),
   notifyTimeZone: setting(
