@@ -211,6 +211,18 @@ describe('billing desk: invoice and partial card payment', () => {
     );
     await charges.getByText('1 billable charge, $150.00 before tax').waitFor();
 
+    // Entered by mistake: voided with a reason, it leaves nothing to invoice.
+    const extra = charges.getByRole('row', { name: /Z00\.00/ });
+    await extra.getByRole('button', { name: 'Void charge G0463' }).click();
+    const voidDialog = page.getByRole('dialog', { name: 'Void charge G0463' });
+    await voidDialog.getByRole('textbox', { name: /Reason/ }).fill('Entered twice');
+    await expectAccessible(page, 'the void charge dialog');
+    await voidDialog.getByRole('button', { name: 'Void charge' }).click();
+    await voidDialog.waitFor({ state: 'hidden' });
+    await eventually(() => extra.innerText()).toMatch(/\$150\.00\s+Voided/);
+    await charges.getByText('Nothing left to invoice').waitFor();
+    expect((await billing<Balance>(`/billing/patients/${patientId}/balance`)).balances[0]!.due).toBe(10_000);
+
     // The reports: AR aging shows the patient's 100.00 as current.
     await page.getByRole('tab', { name: 'AR aging' }).click();
     const aging = page.getByRole('table', { name: 'Accounts receivable aging' });

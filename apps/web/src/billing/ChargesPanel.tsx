@@ -10,6 +10,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { AddChargeDialog } from './AddChargeDialog';
 import { type ChargeStatusTone, chargesByVisit, type VisitCharges } from './billing-display';
+import { ChargeActions } from './ChargeActions';
 import { formatMoney } from './money';
 import { useInvoiceActions } from './useBilling';
 
@@ -112,6 +113,7 @@ function VisitBlock({ patient, visit }: { patient: string; visit: VisitCharges }
               <Table.Th ta="right">Qty</Table.Th>
               <Table.Th ta="right">Amount</Table.Th>
               <Table.Th>Status</Table.Th>
+              <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -135,6 +137,9 @@ function VisitBlock({ patient, visit }: { patient: string; visit: VisitCharges }
                   <Badge color={TONE_COLOR[line.status.tone]} variant="filled" tt="none" autoContrast>
                     {line.status.label}
                   </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <ChargeActions patient={patient} line={line} />
                 </Table.Td>
               </Table.Tr>
             ))}
