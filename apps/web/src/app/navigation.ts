@@ -48,9 +48,9 @@ export const NAVIGATION: readonly NavigationItem[] = [
 export const SCREEN_ROLES = {
   patients: [...CLINICAL, ...FRONT_DESK, 'billing'] as readonly Role[],
   registerPatient: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
-  inbox: ['physician', 'nurse'] as readonly Role[],
   schedule: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
   beds: [...FRONT_DESK, 'physician', 'nurse'] as readonly Role[],
+  inbox: ['physician', 'nurse'] as readonly Role[],
   billing: ['billing', ...ADMIN] as readonly Role[],
   systemHealth: ADMIN,
   users: ADMIN,

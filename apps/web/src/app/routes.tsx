@@ -59,6 +59,12 @@ export const patientChartRoute = createRoute({
     CHART_TABS.includes(search.tab as ChartTab) ? { tab: search.tab as ChartTab } : {},
 });
 
+export const inboxRoute = createRoute({
+  getParentRoute: () => frameRoute,
+  path: '/inbox',
+  component: lazyRouteComponent(() => import('../inbox/InboxPage'), 'InboxPage'),
+});
+
 export const scheduleRoute = createRoute({
   getParentRoute: () => frameRoute,
   path: '/schedule',
@@ -69,12 +75,6 @@ export const bedBoardRoute = createRoute({
   getParentRoute: () => frameRoute,
   path: '/beds',
   component: lazyRouteComponent(() => import('../beds/BedBoardPage'), 'BedBoardPage'),
-});
-
-export const inboxRoute = createRoute({
-  getParentRoute: () => frameRoute,
-  path: '/inbox',
-  component: lazyRouteComponent(() => import('../inbox/InboxPage'), 'InboxPage'),
 });
 
 export const billingRoute = createRoute({

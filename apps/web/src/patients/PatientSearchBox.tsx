@@ -66,7 +66,7 @@ export function PatientSearchBox() {
           aria-label="Search patients"
           placeholder="Search patients: name, MRN or birth date"
           leftSection={<IconSearch size={16} aria-hidden />}
-          rightSection={waiting ? <Loader size={16} aria-label="Searching" /> : <kbd aria-hidden>/</kbd>}
+          rightSection={waiting ? <Loader size={16} role="status" aria-label="Searching" /> : <kbd aria-hidden>/</kbd>}
           rightSectionPointerEvents="none"
           value={text}
           autoComplete="off"

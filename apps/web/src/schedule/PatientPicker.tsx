@@ -60,7 +60,7 @@ export function PatientPicker({
           data-autofocus={autoFocus ? true : undefined}
           placeholder="Name, MRN or birth date"
           leftSection={<IconSearch size={16} aria-hidden />}
-          rightSection={waiting ? <Loader size={16} aria-label="Searching" /> : null}
+          rightSection={waiting ? <Loader size={16} role="status" aria-label="Searching" /> : null}
           value={text}
           error={error}
           description={value ? `Selected: ${value.name}` : undefined}
