@@ -197,16 +197,27 @@ export async function pendingEvents(
   const typeFilter = types ? 'AND o.type = ANY($5::text[])' : '';
   const params: unknown[] = [tenantId, subscriber, position, limit];
   if (types) params.push(types);
+  // Two branches rather than one OR, so the first reads the outbox in key order from the position and
+  // stops after `limit` rows (with an OR the whole outbox of the tenant was read on every look).
   const result = await db.query<EventRow & { attempts: number | null; next_attempt_at: string | null }>(
-    `SELECT ${EVENT_COLUMNS}, d.attempts, d.next_attempt_at
-       FROM event_outbox o
-       LEFT JOIN event_delivery d ON d.tenant_id = o.tenant_id AND d.subscriber = $2 AND d.event_seq = o.seq
-      WHERE o.tenant_id = $1 ${typeFilter}
-        AND (d.status IS NULL OR d.status = 'retry')
-        AND (o.seq > $3 OR o.seq IN (SELECT r.event_seq FROM event_delivery r
-                                      WHERE r.tenant_id = $1 AND r.status = 'retry' AND r.subscriber = $2))
-      ORDER BY o.seq
-      LIMIT $4`,
+    `SELECT * FROM (
+       (SELECT ${EVENT_COLUMNS}, d.attempts, d.next_attempt_at
+          FROM event_outbox o
+          LEFT JOIN event_delivery d ON d.tenant_id = o.tenant_id AND d.subscriber = $2 AND d.event_seq = o.seq
+         WHERE o.tenant_id = $1 AND o.seq > $3 ${typeFilter}
+           AND (d.status IS NULL OR d.status = 'retry')
+         ORDER BY o.seq
+         LIMIT $4)
+       UNION ALL
+       (SELECT ${EVENT_COLUMNS}, d.attempts, d.next_attempt_at
+          FROM event_delivery d
+          JOIN event_outbox o ON o.tenant_id = d.tenant_id AND o.seq = d.event_seq
+         WHERE d.tenant_id = $1 AND d.subscriber = $2 AND d.status = 'retry' AND d.event_seq <= $3 ${typeFilter}
+         ORDER BY o.seq
+         LIMIT $4)
+     ) pending
+     ORDER BY seq
+     LIMIT $4`,
     params,
   );
   return result.rows.map((row) => ({
