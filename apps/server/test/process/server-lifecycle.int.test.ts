@@ -73,7 +73,8 @@ describe('meridian start', () => {
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
-  });
+    // Two real boots (migrations, shipped terminology) and two shutdowns: minutes on a busy machine.
+  }, 240_000);
 
   it('runs a CLI command in-process when no server is running', async () => {
     const migrate = await runCli(['migrate', '--json'], env);
