@@ -1,6 +1,7 @@
 export { type AccessDecision, type AccessGuard, accessErrors, type RowFilter } from './core/access';
 export { isResourceType, loadDefinitions, resourceTypes, searchParametersFor } from './core/definitions';
 export { FhirError, fhirErrors } from './core/outcome';
+export { readReferenced } from './core/read-referenced';
 export { type FhirContext, FhirRepository, type WriteGuard } from './core/repository';
 export type { BeforeWriteHook, FhirWriteHooks, PendingWrite } from './core/write-hooks';
 export type { BundleService, FhirServices, SearchService } from './fhir-services';

@@ -1,6 +1,6 @@
 import type { Bundle, ChargeItem, ChargeItemDefinition, Encounter, Extension } from '@medplum/fhirtypes';
 import { z } from 'zod';
-import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
+import { type FhirContext, type FhirRepository, readReferenced, type SearchService } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import { auditBilling, type BillingCaller, recorderOf } from './billing.context';
@@ -295,16 +295,8 @@ export class ChargesService {
     )) as Encounter;
   }
 
-  private async mustExist(ctx: FhirContext, path: string, reference: string) {
-    const [type, id] = reference.split('/') as [string, string];
-    try {
-      return await this.deps.repository.read(ctx, type, id);
-    } catch (error) {
-      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) {
-        throw billingErrors.referenceNotFound(path, reference);
-      }
-      throw error;
-    }
+  private mustExist(ctx: FhirContext, path: string, reference: string) {
+    return readReferenced(this.deps.repository, ctx, reference, () => billingErrors.referenceNotFound(path, reference));
   }
 }
 

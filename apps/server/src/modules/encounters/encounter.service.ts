@@ -1,5 +1,5 @@
 import type { Condition, Encounter } from '@medplum/fhirtypes';
-import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
+import { type FhirContext, FhirError, type FhirRepository, readReferenced } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { ClinicalActor } from '../identity';
@@ -190,16 +190,10 @@ export class EncounterService {
   }
 
   /** Reads a referenced resource, or answers which field names one that does not exist. */
-  private async mustExist(ctx: FhirContext, path: string, reference: string) {
-    const [type, id] = reference.split('/') as [string, string];
-    try {
-      return await this.deps.repository.read(ctx, type, id);
-    } catch (error) {
-      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) {
-        throw encounterErrors.referenceNotFound(path, reference);
-      }
-      throw error;
-    }
+  private mustExist(ctx: FhirContext, path: string, reference: string) {
+    return readReferenced(this.deps.repository, ctx, reference, () =>
+      encounterErrors.referenceNotFound(path, reference),
+    );
   }
 
   private async audit(

@@ -1,5 +1,5 @@
 import type { Composition, Encounter, Reference } from '@medplum/fhirtypes';
-import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
+import { type FhirContext, FhirError, type FhirRepository, readReferenced, type SearchService } from '../../fhir';
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { ClinicalActor } from '../identity';
@@ -226,16 +226,8 @@ export class NoteService {
     }
   }
 
-  private async mustExist(ctx: FhirContext, path: string, reference: string) {
-    const [type, id] = reference.split('/') as [string, string];
-    try {
-      return await this.deps.repository.read(ctx, type, id);
-    } catch (error) {
-      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) {
-        throw noteErrors.referenceNotFound(path, reference);
-      }
-      throw error;
-    }
+  private mustExist(ctx: FhirContext, path: string, reference: string) {
+    return readReferenced(this.deps.repository, ctx, reference, () => noteErrors.referenceNotFound(path, reference));
   }
 
   private async audit(
