@@ -67,7 +67,8 @@ describe('patients', () => {
     expect(text).toContain('19 Jul 1984');
     expect(text).toContain('E2E-1001');
     expect(text).toContain('Female');
-    await expect.poll(() => banner.textContent()).toContain('No known allergies');
+    // Nothing recorded yet is not the same as a recorded "no known allergies".
+    await expect.poll(() => banner.textContent()).toContain('Allergies not recorded');
     expect(await page.getByText('now has a chart').isVisible()).toBe(true);
     expect(session.problems).toEqual([]);
   });
