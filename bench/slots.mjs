@@ -3,7 +3,9 @@
 //   node bench/slots.mjs [--engine postgres|pglite|both] [--practitioners 200] [--days 90] [--duration 5]
 // Starts a real server, creates the practitioners (one transaction Bundle), rooms and schedules through
 // the scheduling API (so slots are materialised as in production: weekdays 08:00–17:00, 15-minute
-// slots, in three time zones), then measures GET /scheduling/slots with autocannon, one client and eight.
+// slots, in three time zones), then measures GET /scheduling/slots with autocannon, one client and eight,
+// and POST /appointments: eight clients booking free slots each once, and eight clients all after the same
+// twenty slots (every slot booked once, the rest refused with 409). `--bookings-only` skips the searches.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     practitioners: { type: 'string', default: '200' },
     days: { type: 'string', default: '90' },
     duration: { type: 'string', default: '5' },
+    'bookings-only': { type: 'boolean', default: false },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -145,7 +148,7 @@ for (const engine of engines) {
       ['a visit type (its specialty), 30 days from day 30', () => `visitType=${visitType}&${range(30, 60)}`],
       ['everyone, next 3 days (first 100)', () => range(0, 3)],
     ];
-    for (const connections of [1, 8]) {
+    for (const connections of values['bookings-only'] ? [] : [1, 8]) {
       for (const [name, query] of workloads) {
         await load(`slot search: ${name}, ${connections} client(s)`, {
           url: server.url,
@@ -155,7 +158,67 @@ for (const engine of engines) {
         });
       }
     }
+    await bookings(server, practitioners, range);
   } finally {
     await server.stop();
   }
+}
+
+/** Booking under load: distinct free slots, then many clients after the same few. */
+async function bookings(server, practitioners, range) {
+  const patients = Array.from({ length: 200 }, (_, i) => ({
+    resource: { resourceType: 'Patient', name: [{ family: `Booker${i}` }] },
+    request: { method: 'POST', url: 'Patient' },
+  }));
+  const created = await (
+    await postJson(`${server.url}/fhir/R4`, { resourceType: 'Bundle', type: 'transaction', entry: patients })
+  ).json();
+  const patientIds = created.entry.map((entry) => entry.response.location.split('/')[1]);
+  const free = [];
+  for (const practitioner of practitioners.slice(0, 40)) {
+    const res = await call(
+      server.url,
+      'GET',
+      `/scheduling/slots?practitioner=${practitioner}&${range(1, 30)}&count=200`,
+    );
+    free.push(...res.slots.map((slot) => slot.id));
+  }
+  const body = (slot) => JSON.stringify({ slot, patient: pick(patientIds) });
+  const request = (slots) => {
+    let n = 0;
+    return {
+      method: 'POST',
+      path: '/appointments',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, body: body(slots[n++ % slots.length]) }),
+    };
+  };
+  // Each request a slot of its own (until the list runs out: then refusals, counted as errors).
+  await load('book distinct free slots, 8 clients', {
+    url: server.url,
+    connections: 8,
+    duration,
+    requests: [request(free.slice(20))],
+  });
+  // Eight clients after the same twenty slots: each is booked once, every other attempt is a 409.
+  const contested = free.slice(0, 20);
+  const summary = await load('book 20 contested slots, 8 clients (409 for all but the first of each)', {
+    url: server.url,
+    connections: 8,
+    duration,
+    requests: [request(contested)],
+  });
+  const booked = await call(
+    server.url,
+    'GET',
+    `/scheduling/slots?practitioner=${practitioners[0]}&${range(1, 30)}&count=200`,
+  );
+  const stillFree = new Set(booked.slots.map((slot) => slot.id));
+  console.log(
+    JSON.stringify({
+      contested: contested.length,
+      contestedStillFree: contested.filter((id) => stillFree.has(id)).length,
+      attempts: summary.total,
+    }),
+  );
 }
