@@ -66,7 +66,8 @@ const pay = (url: string, authorization: string, patient: string, key: string, a
 describe('payments across a crash', () => {
   it('leaves each payment whole or absent when the server is killed mid-payment; retries post each once', async () => {
     const first = await startServerProcess(env);
-    const keys = Array.from({ length: 60 }, () => randomUUID());
+    // Enough payments in flight that the kill, sent once ten are answered, lands while others are unanswered.
+    const keys = Array.from({ length: 240 }, () => randomUUID());
     const answered = new Map<string, string>();
     let patient = '';
     try {
