@@ -22,13 +22,15 @@ import { registerSmartModule } from './modules/smart';
 import { registerSubscriptionsModule } from './modules/subscriptions';
 import { registerTerminologyModule } from './modules/terminology';
 import { registerVitalsModule } from './modules/vitals';
+import { type Broadcast, createBroadcast } from './platform/broadcast';
 import type { Database } from './platform/db';
-import { loadMigrations, migrate } from './platform/db';
+import { deliveryQueueStatus, loadMigrations, migrate } from './platform/db';
 import {
   createMetrics,
   registerErrorHandler,
   registerHealthRoutes,
   registerMetricsHooks,
+  registerQueueMetrics,
   registerRequestContext,
   requestIdFrom,
 } from './platform/http';
@@ -46,6 +48,8 @@ export interface AppDeps {
   db: Database;
   /** Clock, replaceable in tests. */
   now?: () => Date;
+  /** What every process hears (live updates, Subscription pings); chosen from the config when absent. */
+  broadcast?: Broadcast;
 }
 
 export interface MeridianApp {
@@ -153,6 +157,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerHealthRoutes(app, { db: deps.db, metrics });
+  const broadcast =
+    deps.broadcast ??
+    createBroadcast({ natsUrl: config.natsUrl, databaseUrl: config.databaseUrl, engine: deps.db.engine, log: app.log });
+  app.addHook('onReady', async () => {
+    // Without it this process still serves its own sockets; the transport keeps trying to connect.
+    await broadcast.start().catch((error: Error) => {
+      app.log.warn({ err: { message: error.message }, transport: broadcast.transport }, 'broadcast not connected yet');
+    });
+  });
+  app.addHook('onClose', async () => {
+    if (!deps.broadcast) await broadcast.close();
+  });
   // Before the modules that publish domain events: each receives it as its `events` publisher.
   const events = registerEventsModule(app, {
     db: deps.db,
@@ -165,6 +181,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     databaseUrl: config.databaseUrl,
     natsUrl: config.natsUrl,
     retentionDays: config.eventsRetentionDays,
+  });
+  registerQueueMetrics(metrics.registry, async () => {
+    const now = deps.now?.() ?? new Date();
+    const [eventsStatus, deliveries] = await Promise.all([
+      events.status(),
+      deps.db.asOwner((owner) => deliveryQueueStatus(owner, now)),
+    ]);
+    return {
+      events: eventsStatus,
+      deliveries,
+      broadcast: { transport: broadcast.transport, connected: broadcast.connected },
+    };
   });
   const fhir = createFhirServices({
     db: deps.db,
@@ -186,7 +214,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
   registerVitalsModule(app, { fhir, audit, now: deps.now });
   registerOrdersModule(app, { fhir, audit, events, now: deps.now });
   registerNotificationsModule(app, { config, db: deps.db, fhir, audit, events, access, now: deps.now });
-  await registerSubscriptionsModule(app, { config, db: deps.db, fhir, events, now: deps.now });
+  await registerSubscriptionsModule(app, { config, db: deps.db, fhir, events, broadcast, now: deps.now });
   const terminology = await registerTerminologyModule(app, {
     db: deps.db,
     fhir,

@@ -20,7 +20,7 @@ export interface TestApp extends MeridianApp {
  * A fresh, migrated database of the engine under test (PGlite, or PostgreSQL when TEST_DATABASE_URL is
  * set) with Meridian built on it. Each call is isolated from every other.
  */
-export async function createTestDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const template = inject('postgresTemplate');
@@ -29,6 +29,8 @@ export async function createTestDatabase(): Promise<{ db: Database; drop(): Prom
     const db = createPostgresDatabase({ url: withDatabase(url, name), poolSize: 8 });
     return {
       db,
+      // Its own address, for tests that open connections of their own (LISTEN/NOTIFY).
+      url: withDatabase(url, name),
       async drop() {
         await db.close();
         await onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

@@ -9,6 +9,7 @@ import { type Listener, listenForEvents } from './events.listen';
 import { NatsEventSink } from './events.nats';
 import { purgeDeliveredEvents } from './events.retention';
 import { registerEventsRoutes } from './events.routes';
+import { type SubscriberStatus, subscriberStatus } from './events.status';
 import type { DomainEvent, EventBus, EventHandler, SubscribeOptions } from './events.types';
 
 export interface EventsModuleOptions {
@@ -39,6 +40,8 @@ export interface EventsModule extends EventBus {
   /** Removes delivered events older than the retention (the daily purge); returns how many. */
   purge(): Promise<number>;
   readonly dispatcher: EventDispatcher;
+  /** Each subscriber's lag, retries and dead letters across tenants (system health, metrics). */
+  status(): Promise<SubscriberStatus[]>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -128,5 +131,6 @@ export function registerEventsModule(app: FastifyInstance, options: EventsModule
     watch: (repository) => publishFhirEvents(repository, bus),
     drain: () => dispatcher.drain(),
     purge,
+    status: () => options.db.asOwner((owner) => subscriberStatus(owner, [...bus.subscribers.keys()])),
   };
 }

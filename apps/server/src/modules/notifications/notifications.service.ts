@@ -11,7 +11,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { DateTime } from 'luxon';
 import type { FhirServices } from '../../fhir';
-import type { Database, Queryable } from '../../platform/db';
+import { claimDueDeliveries, type Database, type Queryable } from '../../platform/db';
 import type { EmailSender, SmsSender } from './notifications.channels';
 import { displayName, emailOf, languageOf, mobileOf } from './notifications.contacts';
 import * as store from './notifications.store';
@@ -396,7 +396,9 @@ export class NotificationsService {
   /** Sends every queued message that is due at `now`; failures are retried with back-off. */
   async runDue(options: { now?: Date; limit?: number } = {}): Promise<{ sent: number; failed: number }> {
     const now = options.now ?? this.now;
-    const claimed = await this.deps.db.asOwner((owner) => store.claimDue(owner, now, 120_000, options.limit ?? 50));
+    const claimed = await this.deps.db.asOwner((owner) =>
+      claimDueDeliveries(owner, 'notification', now, 120_000, options.limit ?? 50),
+    );
     let sent = 0;
     let failed = 0;
     for (const { tenantId, id } of claimed) {

@@ -115,28 +115,6 @@ export async function cancelQueued(db: Queryable, tenantId: string, about: strin
   return result.rowCount;
 }
 
-/**
- * Claims due messages across tenants (as the schema owner): each claimed row's next attempt moves
- * `leaseMs` ahead, so another process skips it and a crash only delays it.
- */
-export async function claimDue(
-  owner: Queryable,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<{ tenantId: string; id: string }[]> {
-  const result = await owner.query<{ tenant_id: string; id: string }>(
-    `UPDATE notification SET next_attempt_at = $2
-     WHERE (tenant_id, id) IN (
-       SELECT tenant_id, id FROM notification
-       WHERE status = 'queued' AND next_attempt_at <= $1
-       ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-     RETURNING tenant_id, id`,
-    [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
-  );
-  return result.rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
-}
-
 export async function readNotification(
   db: Queryable,
   tenantId: string,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FhirContext } from '../../fhir';
 import { type FhirServices, fhirContextOf, isResourceType } from '../../fhir';
+import type { Broadcast } from '../../platform/broadcast';
 import { SESSION_COOKIE } from '../identity';
 import type { BusEvent } from './webhooks.service';
 
@@ -19,6 +20,8 @@ export const LIVE_EVENT_TYPES = [
   'bed.occupied',
   'bed.freed',
   'bed.status-changed',
+  'invoice.issued',
+  'payment.posted',
 ];
 
 /** Events older than this are history, not news (a new subscriber starts from a tenant's first event). */
@@ -29,15 +32,45 @@ interface LiveClient {
   send(message: string): void;
 }
 
+/** What one process tells all of them about an event (ids and types only). */
+interface LiveMessage {
+  tenantId: string;
+  id: string;
+  type: string;
+  occurredAt?: string | undefined;
+  aggregate: { type: string; id: string };
+  /** The FHIR resource whose readers hear the event (see aboutOf). */
+  about: { type: string; id: string };
+}
+
+/**
+ * Whose readers may hear an event: its aggregate when that is a FHIR resource. Invoices and payments
+ * (a payment is a ledger row, not a resource) are the patient's business: heard by those who may read
+ * the patient's record, the patient in the portal included.
+ */
+function aboutOf(event: BusEvent): LiveMessage['about'] | undefined {
+  const patientId = event.data?.patientId;
+  if (/^(invoice|payment)\./.test(event.type)) {
+    return typeof patientId === 'string' ? { type: 'Patient', id: patientId } : undefined;
+  }
+  return isResourceType(event.aggregate.type) ? event.aggregate : undefined;
+}
+
+export const LIVE_TOPIC = 'live-updates';
+
 /**
  * Streams a tenant's events to its signed-in users at /live, each only what their access allows: an
  * event reaches a user when they may read the resource it is about (the FHIR guard decides, row filters
  * — patients outside a care team, Consents — included). Messages carry ids and types, no patient data.
+ * The dispatcher hands each event to one process; that process broadcasts it, so every process's sockets
+ * hear it.
  */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
 
-  constructor(private readonly deps: { fhir: FhirServices; now: () => Date }) {}
+  constructor(private readonly deps: { fhir: FhirServices; broadcast: Broadcast; now: () => Date }) {
+    deps.broadcast.subscribe(LIVE_TOPIC, (raw) => void this.deliver(raw));
+  }
 
   now(): Date {
     return this.deps.now();
@@ -52,27 +85,46 @@ export class LiveHub {
     return () => this.clients.delete(client);
   }
 
-  private async allowed(client: LiveClient, event: BusEvent): Promise<boolean> {
-    if (!isResourceType(event.aggregate.type)) return false;
+  private async allowed(client: LiveClient, about: LiveMessage['about']): Promise<boolean> {
+    if (!isResourceType(about.type)) return false;
     try {
-      await this.deps.fhir.repository.read(client.ctx, event.aggregate.type, event.aggregate.id);
+      await this.deps.fhir.repository.read(client.ctx, about.type, about.id);
       return true;
     } catch {
       return false;
     }
   }
 
+  /** The dispatcher's delivery (one process): tells every process. */
   async handleEvent(event: BusEvent, tenantId: string): Promise<void> {
     if (event.occurredAt && this.deps.now().getTime() - new Date(event.occurredAt).getTime() > FRESH_MS) return;
-    const message = JSON.stringify({
+    const about = aboutOf(event);
+    if (!about) return;
+    const message: LiveMessage = {
+      tenantId,
       id: event.id,
       type: event.type,
       occurredAt: event.occurredAt,
-      aggregate: event.aggregate,
-    });
+      aggregate: { type: event.aggregate.type, id: event.aggregate.id },
+      about: { type: about.type, id: about.id },
+    };
+    await this.deps.broadcast.publish(LIVE_TOPIC, JSON.stringify(message));
+  }
+
+  /** Every process: to the sockets it holds of that tenant, each checked against its caller's access. */
+  private async deliver(raw: string): Promise<void> {
+    let message: LiveMessage;
+    try {
+      message = JSON.parse(raw) as LiveMessage;
+    } catch {
+      return;
+    }
+    if (typeof message.tenantId !== 'string' || typeof message.about?.id !== 'string') return;
+    const { tenantId, about, ...forClient } = message;
+    const text = JSON.stringify(forClient);
     for (const client of this.clients) {
       if (client.ctx.tenantId !== tenantId) continue;
-      if (await this.allowed(client, event)) client.send(message);
+      if (await this.allowed(client, about)) client.send(text);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Subscription } from '@medplum/fhirtypes';
 import { type FhirContext, FhirError, type FhirServices } from '../../fhir';
-import type { Database, Queryable } from '../../platform/db';
+import type { Broadcast } from '../../platform/broadcast';
+import { claimDueDeliveries, type Database, type Queryable, recordDeliveryAttempt } from '../../platform/db';
 import { postTo, retryDelayMs } from './http-delivery';
 import { type Criteria, parseCriteria } from './subscription.criteria';
 import * as store from './subscription.store';
@@ -26,6 +27,9 @@ export interface BoundSocket {
   send(message: string): void;
 }
 
+/** Broadcast `<tenant>/<subscription id>`: every process pings the sockets it has bound to it. */
+const PING_TOPIC = 'fhir-subscription-ping';
+
 /** How long a tenant's active Subscriptions are remembered (changes in this process drop it at once). */
 const CACHE_MS = 30_000;
 
@@ -46,10 +50,17 @@ export class FhirSubscriptionService {
     private readonly deps: {
       db: Database;
       fhir: FhirServices;
+      broadcast: Broadcast;
       now: () => Date;
       settings: DeliverySettings;
     },
-  ) {}
+  ) {
+    // The worker that sends a notification runs in one process; the bound sockets may be in any.
+    deps.broadcast.subscribe(PING_TOPIC, (key) => {
+      const subscriptionId = key.slice(key.indexOf('/') + 1);
+      for (const socket of this.sockets.get(key) ?? []) socket.send(`ping ${subscriptionId}`);
+    });
+  }
 
   watch(repository: FhirServices['repository']): void {
     repository.onWrite((tx, events, ctx) => this.onWrite(tx, events as WriteEvent[], ctx));
@@ -168,7 +179,7 @@ export class FhirSubscriptionService {
     const now = options.now ?? this.deps.now();
     const { timeoutMs } = this.deps.settings;
     const claimed = await this.deps.db.asOwner((owner) =>
-      store.claimDue(owner, now, timeoutMs + 60_000, options.limit ?? 50),
+      claimDueDeliveries(owner, 'fhir_subscription_delivery', now, timeoutMs + 60_000, options.limit ?? 50),
     );
     let delivered = 0;
     let failed = 0;
@@ -176,7 +187,9 @@ export class FhirSubscriptionService {
       const delivery = await this.deps.db.withTenant(tenantId, (db) => store.readDelivery(db, tenantId, id));
       if (delivery?.status !== 'queued') continue;
       const outcome = await this.process(tenantId, delivery, now);
-      await this.deps.db.withTenant(tenantId, (db) => store.recordAttempt(db, tenantId, id, { ...outcome, at: now }));
+      await this.deps.db.withTenant(tenantId, (db) =>
+        recordDeliveryAttempt(db, 'fhir_subscription_delivery', tenantId, id, { ...outcome, at: now }),
+      );
       if (outcome.delivered) delivered += 1;
       else failed += 1;
     }
@@ -219,8 +232,7 @@ export class FhirSubscriptionService {
     }
     if (subscription.status !== 'active') return { delivered: false, error: `subscription is ${subscription.status}` };
     if (subscription.channel.type === 'websocket') {
-      for (const socket of this.sockets.get(`${tenantId}/${subscription.id}`) ?? [])
-        socket.send(`ping ${subscription.id}`);
+      await this.deps.broadcast.publish(PING_TOPIC, `${tenantId}/${subscription.id}`);
       return { delivered: true };
     }
     return this.restHook(tenantId, subscription, delivery, now);

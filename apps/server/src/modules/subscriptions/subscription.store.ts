@@ -44,24 +44,6 @@ export async function insertDelivery(
   );
 }
 
-export async function claimDue(
-  owner: Queryable,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<{ tenantId: string; id: string }[]> {
-  const result = await owner.query<{ tenant_id: string; id: string }>(
-    `UPDATE fhir_subscription_delivery SET next_attempt_at = $2
-     WHERE (tenant_id, id) IN (
-       SELECT tenant_id, id FROM fhir_subscription_delivery
-       WHERE status = 'queued' AND next_attempt_at <= $1
-       ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-     RETURNING tenant_id, id`,
-    [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
-  );
-  return result.rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
-}
-
 export async function readDelivery(
   db: Queryable,
   tenantId: string,
@@ -85,27 +67,4 @@ export async function readDelivery(
     attempts: Number(row.attempts),
     lastError: (row.last_error as string | null) ?? null,
   };
-}
-
-export async function recordAttempt(
-  db: Queryable,
-  tenantId: string,
-  id: string,
-  outcome: { delivered: boolean; error?: string | undefined; retryAt?: Date | undefined; at: Date },
-): Promise<void> {
-  await db.query(
-    `UPDATE fhir_subscription_delivery SET attempts = attempts + 1, last_error = $3,
-       status = CASE WHEN $4::boolean THEN 'delivered' WHEN $5::timestamptz IS NULL THEN 'failed' ELSE 'queued' END,
-       next_attempt_at = CASE WHEN $4::boolean THEN NULL ELSE $5::timestamptz END,
-       delivered_at = CASE WHEN $4::boolean THEN $6::timestamptz ELSE NULL END
-     WHERE tenant_id = $1 AND id = $2`,
-    [
-      tenantId,
-      id,
-      outcome.error ?? null,
-      outcome.delivered,
-      outcome.retryAt?.toISOString() ?? null,
-      outcome.at.toISOString(),
-    ],
-  );
 }

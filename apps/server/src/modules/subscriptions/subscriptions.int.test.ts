@@ -293,4 +293,39 @@ describe('live updates', () => {
     expect(await closed('https://elsewhere.example')).toBe(4003);
     expect(await closed('https://clinic.example')).toBe('open');
   });
+
+  it('tells a patient in the portal of their own invoices and payments, not of another patient’s', async () => {
+    const tenantId = await tenant();
+    const fhir = fhirClient(app, tenantId);
+    const own = await fhir.create({ resourceType: 'Patient', name: [{ family: 'Payer' }] });
+    const other = await fhir.create({ resourceType: 'Patient', name: [{ family: 'Stranger' }] });
+    const patient = await member(app, tenantId, 'patient', `Patient/${own.id}`);
+    const heard: string[] = [];
+    const socket = await app.app.injectWS(
+      '/live',
+      { headers: { authorization: `Bearer ${patient.token}` } },
+      { onInit: (ws) => ws.on('message', (data: Buffer) => heard.push(data.toString())) },
+    );
+    for (let i = 0; i < 200 && heard.length < 1; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const payment = (patientId: string) => ({
+      paymentId: 'p',
+      kind: 'payment',
+      patientId,
+      amount: 100,
+      currency: 'USD',
+    });
+    await publish(tenantId, 'payment.posted', { type: 'Payment', id: 'pay-other' }, payment(other.id));
+    await publish(tenantId, 'payment.posted', { type: 'Payment', id: 'pay-own' }, payment(own.id));
+    await publish(tenantId, 'payment.posted', { type: 'Payment', id: 'pay-insurer' }, { kind: 'payment', amount: 5 });
+    for (let i = 0; i < 200 && heard.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events = heard.map((message) => JSON.parse(message)).filter((message) => message.type !== 'hello');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'payment.posted', aggregate: { type: 'Payment', id: 'pay-own' } }),
+    ]);
+    expect(events[0]).not.toHaveProperty('about');
+    expect(events[0]).not.toHaveProperty('data');
+    socket.terminate();
+  });
 });

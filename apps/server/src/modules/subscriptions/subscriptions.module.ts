@@ -2,6 +2,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config';
 import type { FhirServices } from '../../fhir';
+import type { Broadcast } from '../../platform/broadcast';
 import type { Database } from '../../platform/db';
 import { SecretBox } from '../identity';
 import { LIVE_EVENT_TYPES, LiveHub, registerLiveRoute } from './live';
@@ -28,6 +29,8 @@ export interface SubscriptionsModuleOptions {
   db: Database;
   fhir: FhirServices;
   events?: EventSubscriptions | undefined;
+  /** What every process hears: live updates and Subscription pings reach sockets held by any of them. */
+  broadcast: Broadcast;
   now?: (() => Date) | undefined;
 }
 
@@ -64,10 +67,16 @@ export async function registerSubscriptionsModule(
     now,
     settings,
   });
-  const fhirSubscriptions = new FhirSubscriptionService({ db: options.db, fhir: options.fhir, now, settings });
+  const fhirSubscriptions = new FhirSubscriptionService({
+    db: options.db,
+    fhir: options.fhir,
+    broadcast: options.broadcast,
+    now,
+    settings,
+  });
   options.fhir.repository.addWriteGuard('Subscription', subscriptionWriteGuard);
   fhirSubscriptions.watch(options.fhir.repository);
-  const live = new LiveHub({ fhir: options.fhir, now });
+  const live = new LiveHub({ fhir: options.fhir, broadcast: options.broadcast, now });
 
   options.events?.subscribe('webhooks', ['*'], (event, tenantId) => webhooks.handleEvent(event, tenantId));
   options.events?.subscribe('live-updates', LIVE_EVENT_TYPES, (event, tenantId) => live.handleEvent(event, tenantId));

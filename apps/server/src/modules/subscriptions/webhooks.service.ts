@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../platform/db';
+import { claimDueDeliveries, type Database, recordDeliveryAttempt } from '../../platform/db';
 import type { Principal, SecretBox } from '../identity';
 import { postTo, retryDelayMs } from './http-delivery';
 import { subscriptionsErrors } from './subscriptions.errors';
@@ -116,7 +116,7 @@ export class WebhooksService {
     const now = options.now ?? this.deps.now();
     const { timeoutMs, maxAttempts, retryBaseMs } = this.deps.settings;
     const claimed = await this.deps.db.asOwner((owner) =>
-      store.claimDue(owner, now, timeoutMs + 60_000, options.limit ?? 50),
+      claimDueDeliveries(owner, 'webhook_delivery', now, timeoutMs + 60_000, options.limit ?? 50),
     );
     let delivered = 0;
     let failed = 0;
@@ -130,7 +130,11 @@ export class WebhooksService {
       const { delivery, endpoint } = found;
       if (!endpoint) {
         await this.deps.db.withTenant(tenantId, (db) =>
-          store.recordAttempt(db, tenantId, id, { delivered: false, error: 'endpoint deleted', at: now }),
+          recordDeliveryAttempt(db, 'webhook_delivery', tenantId, id, {
+            delivered: false,
+            error: 'endpoint deleted',
+            at: now,
+          }),
         );
         continue;
       }
@@ -154,7 +158,7 @@ export class WebhooksService {
           ? undefined
           : new Date(now.getTime() + retryDelayMs(attempts, retryBaseMs));
       await this.deps.db.withTenant(tenantId, (db) =>
-        store.recordAttempt(db, tenantId, id, {
+        recordDeliveryAttempt(db, 'webhook_delivery', tenantId, id, {
           delivered: result.ok,
           status: result.status,
           error: result.error,

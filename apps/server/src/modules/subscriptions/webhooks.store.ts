@@ -95,24 +95,6 @@ export async function insertDelivery(
   );
 }
 
-export async function claimDue(
-  owner: Queryable,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<{ tenantId: string; id: string }[]> {
-  const result = await owner.query<{ tenant_id: string; id: string }>(
-    `UPDATE webhook_delivery SET next_attempt_at = $2
-     WHERE (tenant_id, id) IN (
-       SELECT tenant_id, id FROM webhook_delivery
-       WHERE status = 'queued' AND next_attempt_at <= $1
-       ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-     RETURNING tenant_id, id`,
-    [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
-  );
-  return result.rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
-}
-
 export interface DeliveryRow {
   id: string;
   endpointId: string;
@@ -168,34 +150,4 @@ export async function listDeliveries(
     [tenantId, endpointId, limit],
   );
   return result.rows.map(deliveryOf);
-}
-
-export async function recordAttempt(
-  db: Queryable,
-  tenantId: string,
-  id: string,
-  outcome: {
-    delivered: boolean;
-    status?: number | undefined;
-    error?: string | undefined;
-    retryAt?: Date | undefined;
-    at: Date;
-  },
-): Promise<void> {
-  await db.query(
-    `UPDATE webhook_delivery SET attempts = attempts + 1, last_status = $3, last_error = $4,
-       status = CASE WHEN $5::boolean THEN 'delivered' WHEN $6::timestamptz IS NULL THEN 'failed' ELSE 'queued' END,
-       next_attempt_at = CASE WHEN $5::boolean THEN NULL ELSE $6::timestamptz END,
-       delivered_at = CASE WHEN $5::boolean THEN $7::timestamptz ELSE NULL END
-     WHERE tenant_id = $1 AND id = $2`,
-    [
-      tenantId,
-      id,
-      outcome.status ?? null,
-      outcome.error ?? null,
-      outcome.delivered,
-      outcome.retryAt?.toISOString() ?? null,
-      outcome.at.toISOString(),
-    ],
-  );
 }

@@ -29,7 +29,9 @@ export interface PostgresOptions {
 
 /** PostgreSQL through a node-postgres pool. Each pooled connection remembers which tenant it is scoped to. */
 export function createPostgresDatabase(options: PostgresOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+  // Idle connections are kept a minute (node-postgres closes them after 10 s): a chart opened after a
+  // pause would otherwise pay for new connections, each also set to its tenant on first use.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, idleTimeoutMillis: 60_000 });
   // An idle connection that dies must not take the process with it.
   pool.on('error', () => {});
 

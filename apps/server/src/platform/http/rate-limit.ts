@@ -17,10 +17,11 @@ export interface RateLimitOptions {
 
 /**
  * Routes where a caller proves who they are with something guessable (a password, a code, a client
- * secret): limited per address, far more strictly. Renewing a session is not one of them: a refresh token
- * cannot be guessed, and every browser behind a clinic's one address renews its session all day.
+ * secret; a tenant switch may carry a TOTP code): limited per address, far more strictly. Renewing a
+ * session is not one of them: a refresh token cannot be guessed, and every browser behind a clinic's one
+ * address renews its session all day.
  */
-const SIGN_IN_ROUTES = new Set(['/auth/login', '/auth/token', '/auth/mfa/totp/verify']);
+const SIGN_IN_ROUTES = new Set(['/auth/login', '/auth/token', '/auth/mfa/totp/verify', '/auth/switch-tenant']);
 
 export function isSignInRoute(request: FastifyRequest): boolean {
   const url = request.routeOptions.url ?? '';
