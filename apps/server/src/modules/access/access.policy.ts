@@ -21,6 +21,8 @@ const ROUTE_RULES: Record<string, readonly string[] | 'any-principal'> = {
   'front-desk': ['front_desk', 'nurse', 'physician', 'tenant_admin', 'super_admin'],
   /** The billing desk: ledger, payments, claims. */
   billing: ['billing', 'tenant_admin', 'super_admin'],
+  /** A patient acting for themselves (the portal's own-account APIs): handlers bind it to the caller's record. */
+  'patient-self': ['patient'],
 };
 
 /** Rules that routes may declare; a route with any other rule (or none) is refused. */

@@ -31,6 +31,15 @@ export const billingErrors = {
     }),
   paymentDeclined: (reason: string) =>
     new AppError(402, 'BILLING_PAYMENT_DECLINED', `The card payment was declined: ${reason}`, { reason }),
+  amountOverBalance: (openBalance: number, currency: string) =>
+    new AppError(
+      422,
+      'BILLING_AMOUNT_OVER_BALANCE',
+      `amount: more than the invoice's open balance of ${openBalance} (minor units of ${currency})`,
+      { path: 'amount', openBalance, currency },
+    ),
+  noPatientRecord: () =>
+    new AppError(403, 'BILLING_NO_PATIENT_RECORD', 'Your account is not linked to a patient record'),
   invalidSignature: () =>
     new AppError(401, 'BILLING_WEBHOOK_SIGNATURE', 'The webhook signature is missing, invalid or too old', {
       path: 'Meridian-Gateway-Signature',

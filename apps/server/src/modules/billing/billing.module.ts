@@ -19,6 +19,8 @@ import { LedgerService } from './ledger.service';
 import { LedgerStore } from './ledger.store';
 import { PaymentsService } from './payments';
 import { registerPaymentRoutes } from './payments.routes';
+import { PortalBillingService } from './portal';
+import { registerPortalBillingRoutes } from './portal.routes';
 
 export interface BillingModuleOptions {
   db: Database;
@@ -41,6 +43,7 @@ export interface BillingModule {
   invoices: InvoicesService;
   payments: PaymentsService;
   claims: ClaimsService;
+  portal: PortalBillingService;
   gateway: PaymentGateway;
 }
 
@@ -97,8 +100,17 @@ export function registerBillingModule(app: FastifyInstance, options: BillingModu
   registerInvoiceRoutes(app, invoices, repository);
   registerPaymentRoutes(app, payments, { db: options.db, ledger: store, gateway, now });
   registerClaimRoutes(app, claims);
+  const portal = new PortalBillingService({
+    db: options.db,
+    repository,
+    search,
+    ledger: store,
+    payments,
+    audit: options.audit,
+  });
+  registerPortalBillingRoutes(app, portal, options.audit);
   if (options.events?.subscribe) {
     subscribeToAppointments(options.events as EventSubscriber, catalog, charges, now);
   }
-  return { ledger, catalog, charges, invoices, payments, claims, gateway };
+  return { ledger, catalog, charges, invoices, payments, claims, portal, gateway };
 }

@@ -89,9 +89,20 @@ export class PaymentsService {
     });
   }
 
-  async pay(caller: BillingCaller, key: string, input: PaymentInput) {
+  /**
+   * `options.before` runs on the payment's transaction once the key is claimed and before the card is
+   * charged: a caller's own rule (the portal's "no more than the invoice's open balance") holds for the
+   * payment it guards, and is not run again for a retry answered from the key.
+   */
+  async pay(
+    caller: BillingCaller,
+    key: string,
+    input: PaymentInput,
+    options: { before?: (tx: Queryable) => Promise<void> } = {},
+  ) {
     return this.idempotent(caller, key, 'payment', input, async (tx) => {
       const tenantId = caller.ctx.tenantId;
+      await options.before?.(tx);
       await this.patientExists({ ...caller.ctx, tx }, input.patient);
       if (input.invoice) await this.invoiceOf({ ...caller.ctx, tx }, input.invoice, input.patient);
       const id = randomUUID();
