@@ -16,6 +16,10 @@ export const IDENTITY_ERROR_CODES = [
   'AUTH_FORBIDDEN',
   'AUTH_ROUTE_UNDECLARED',
   'AUTH_TENANT_CHOICE',
+  'AUTH_SWITCH_FORBIDDEN',
+  'AUTH_SWITCH_NOT_MEMBER',
+  'AUTH_SWITCH_MFA_REQUIRED',
+  'AUTH_SWITCH_MFA_INVALID',
   'AUTH_INVALID_CLIENT',
   'AUTH_UNSUPPORTED_GRANT',
   'IDENTITY_INVALID_REQUEST',
@@ -48,8 +52,27 @@ export const identityErrors = {
   forbidden: (rule: string) => new AppError(403, 'AUTH_FORBIDDEN', `Your role does not allow this (${rule})`),
   routeUndeclared: () =>
     new AppError(403, 'AUTH_ROUTE_UNDECLARED', 'This route declares no access rule, so nobody may call it'),
-  tenantChoice: (tenants: string[]) =>
-    new AppError(400, 'AUTH_TENANT_CHOICE', 'You belong to several tenants: say which with "tenant"', { tenants }),
+  tenantChoice: (choices: { id: string; name: string }[]) =>
+    new AppError(400, 'AUTH_TENANT_CHOICE', 'You belong to several tenants: say which with "tenant"', {
+      tenants: choices.map((choice) => choice.id),
+      choices,
+    }),
+  // A tenant switch answers 403, never 401: the caller's sign-in is valid, and a 401 tells clients to renew it.
+  switchForbidden: () =>
+    new AppError(
+      403,
+      'AUTH_SWITCH_FORBIDDEN',
+      'Only a person’s own sign-in can switch tenant (not a service client or an app’s token)',
+    ),
+  switchNotMember: () => new AppError(403, 'AUTH_SWITCH_NOT_MEMBER', 'You have no active membership in that tenant'),
+  switchMfaRequired: () =>
+    new AppError(
+      403,
+      'AUTH_SWITCH_MFA_REQUIRED',
+      'Your account uses two-factor sign-in: send totp or recoveryCode to switch tenant',
+    ),
+  switchMfaInvalid: () =>
+    new AppError(403, 'AUTH_SWITCH_MFA_INVALID', 'The two-factor code is wrong or was already used'),
   invalidClient: () => new AppError(401, 'AUTH_INVALID_CLIENT', 'Unknown client or wrong secret'),
   unsupportedGrant: (grant: string) =>
     new AppError(400, 'AUTH_UNSUPPORTED_GRANT', `Grant type '${grant}' is not supported`),

@@ -13,6 +13,7 @@ import {
   loginBody,
   type Principal,
   refreshBody,
+  switchTenantBody,
   tokenRequest,
   totpCodeBody,
 } from './identity.schemas';
@@ -219,9 +220,42 @@ export function registerIdentityRoutes(app: FastifyInstance, identity: IdentityS
     scope.get(
       '/auth/me',
       { config: { access: 'authenticated' }, schema: { tags, summary: 'Who the caller is' } },
-      async (request) => {
-        const { via: _via, ...principal } = principalOf(request);
-        return principal;
+      async (request) => identity.whoAmI(principalOf(request)),
+    );
+
+    scope.get(
+      '/auth/tenants',
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, summary: 'The tenants you belong to, the current one marked' },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return { tenants: await identity.tenantSwitch.tenants(principalOf(request)) };
+      },
+    );
+
+    scope.post(
+      '/auth/switch-tenant',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags,
+          summary: 'Move your sign-in to another of your tenants (with a TOTP code when you use two-factor)',
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const body = parseWith(switchTenantBody, request.body);
+        try {
+          const tokens = await identity.tenantSwitch.switchTo(principal, body, metaOf(request));
+          reply.header('cache-control', 'no-store');
+          // A browser's sign-in stays in cookies (the old ones are replaced); a bearer caller gets tokens.
+          if (principal.via === 'cookie') return cookieAnswer(tokens, setSessionCookies(reply, tokens, cookies));
+          return tokens;
+        } catch (error) {
+          throw withRetryAfter(reply, error);
+        }
       },
     );
 

@@ -66,6 +66,17 @@ export const loginBody = z.object({
   session: z.enum(['token', 'cookie']).default('token'),
 });
 
+export const switchTenantBody = z.object({
+  /** The tenant to work in (id or slug, as sign-in takes it). */
+  tenant: z.string().min(1).max(100),
+  /** Needed when the account has two-factor sign-in: every switch asks for a fresh code. */
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'must be 6 digits')
+    .optional(),
+  recoveryCode: z.string().min(8).max(64).optional(),
+});
+
 export const refreshBody = z.object({ refresh_token: z.string().min(10).max(500).optional() });
 
 export const tokenRequest = z.discriminatedUnion('grant_type', [

@@ -8,11 +8,12 @@ import { identityErrors } from './identity.errors';
 import type { KeyRing } from './identity.keys';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './identity.password';
 import { isRole, type Principal, type Role } from './identity.schemas';
+import { checkSecondFactor, countFailedAttempt, lockedFor } from './identity.sign-in-checks';
 import * as store from './identity.store';
-import type { LoginInput, RequestMeta, TokenSet } from './identity.tokens';
-import { checkTotp, recoveryCodeHash } from './identity.totp';
+import { TenantSwitchService } from './identity.tenant-switch';
+import type { LoginInput, RequestMeta, SessionOpening, TokenSet } from './identity.tokens';
 import { TwoFactorService } from './identity.two-factor';
-import { actorOf, userOf } from './identity.who';
+import { actorOf, userOf, whoAmI } from './identity.who';
 
 export interface IdentityServiceDeps {
   db: Database;
@@ -43,12 +44,19 @@ export class IdentityService {
   readonly twoFactor: TwoFactorService;
   /** Tenants, users and memberships, and the password policy. */
   readonly accounts: AccountService;
+  /** A person's tenants, and moving their sign-in from one to another. */
+  readonly tenantSwitch: TenantSwitchService;
 
   constructor(private readonly deps: IdentityServiceDeps) {
     this.accounts = new AccountService(deps);
     this.twoFactor = new TwoFactorService({
       ...deps,
       forgetSession: (tenantId, sessionId) => this.forgetSession(tenantId, sessionId),
+    });
+    this.tenantSwitch = new TenantSwitchService({
+      ...deps,
+      openSession: (tx, who) => this.openSession(tx, who),
+      endSignIn: (principal, meta, reason, detail) => this.endSignIn(principal, meta, reason, detail),
     });
   }
 
@@ -71,7 +79,7 @@ export class IdentityService {
 
   async login(input: LoginInput, meta: RequestMeta): Promise<TokenSet> {
     const now = this.now;
-    const { config, db } = this.deps;
+    const { db } = this.deps;
     const user = await db.asOwner((q) => store.findUserByEmail(q, input.email));
     const failTenant = await this.tenantForFailure(input.tenant);
     const failed = (detail: string, userId?: string, tenantId = failTenant) =>
@@ -91,52 +99,32 @@ export class IdentityService {
     }
     const memberships = await db.asOwner((q) => store.membershipsOf(q, user.id));
     const home = memberships[0]?.tenant_id ?? failTenant;
-    if (user.locked_until && new Date(user.locked_until) > now) {
+    const locked = lockedFor(user, now);
+    if (locked) {
       await failed('locked', user.id, home);
-      throw identityErrors.accountLocked(secondsUntil(user.locked_until, now));
+      throw identityErrors.accountLocked(locked);
     }
     const registerFailure = async (detail: string) => {
-      const result = await db.asOwner((q) =>
-        store.recordFailedLogin(q, user.id, now, config.loginMaxFailures, config.loginLockoutSeconds),
-      );
+      const lockedNow = await countFailedAttempt(this.deps, user.id, now);
       await failed(detail, user.id, home);
-      if (result.locked_until && new Date(result.locked_until) > now) {
-        throw identityErrors.accountLocked(secondsUntil(result.locked_until, now));
-      }
+      if (lockedNow) throw identityErrors.accountLocked(lockedNow);
     };
     if (!(await verifyPassword(user.password_hash, input.password))) {
       await registerFailure('wrong-password');
       throw identityErrors.invalidCredentials();
     }
 
-    const tenantId = await this.chooseTenant(memberships, input.tenant);
+    const tenantId = await this.chooseTenant(user.id, memberships, input.tenant);
     if (!tenantId) {
       await failed('no-membership', user.id, home);
       throw identityErrors.invalidCredentials();
     }
     if (user.totp_enabled) {
-      if (input.totp) {
-        const step = await checkTotp(
-          this.deps.box.open(user.totp_secret!),
-          input.totp,
-          now,
-          numberOrNull(user.totp_last_step),
-        );
-        const claimed = step !== undefined && (await db.asOwner((q) => store.claimTotpStep(q, user.id, step)));
-        if (!claimed) {
-          await registerFailure('wrong-totp');
-          throw identityErrors.mfaInvalid();
-        }
-      } else if (input.recoveryCode) {
-        const used = await db.asOwner((q) =>
-          store.useRecoveryCode(q, user.id, recoveryCodeHash(input.recoveryCode!), now),
-        );
-        if (!used) {
-          await registerFailure('wrong-recovery-code');
-          throw identityErrors.mfaInvalid();
-        }
-      } else {
-        throw identityErrors.mfaRequired();
+      const factor = await checkSecondFactor(this.deps, user, input, now);
+      if (!factor.ok && factor.reason === 'missing') throw identityErrors.mfaRequired();
+      if (!factor.ok) {
+        await registerFailure(factor.reason);
+        throw identityErrors.mfaInvalid();
       }
     }
     if (user.failed_logins > 0) await db.asOwner((q) => store.clearFailedLogins(q, user.id));
@@ -200,11 +188,27 @@ export class IdentityService {
   }
 
   async logout(principal: Principal, meta: RequestMeta): Promise<void> {
-    await this.deps.db.transaction(principal.tenantId, async (tx) => {
-      await store.revokeSession(tx, principal.tenantId, principal.sessionId, 'logout', this.now);
-      await this.deps.audit.append(tx, { ...actorOf(principal, meta), action: 'logout', outcome: 'success' });
+    await this.endSignIn(principal, meta, 'logout');
+  }
+
+  /**
+   * Ends the caller's sign-in: every token of it stops working, and the audit trail records a logout
+   * (with `detail` saying why, when it is not the person's own sign-out). Answers false, recording
+   * nothing, when the sign-in had already ended (a revocation or a concurrent request got there first).
+   */
+  private async endSignIn(principal: Principal, meta: RequestMeta, reason: string, detail?: string): Promise<boolean> {
+    const ended = await this.deps.db.transaction(principal.tenantId, async (tx) => {
+      if (!(await store.revokeSession(tx, principal.tenantId, principal.sessionId, reason, this.now))) return false;
+      await this.deps.audit.append(tx, {
+        ...actorOf(principal, meta),
+        action: 'logout',
+        outcome: 'success',
+        ...(detail ? { detail } : {}),
+      });
+      return true;
     });
     this.forgetSession(principal.tenantId, principal.sessionId);
+    return ended;
   }
 
   onAccountRevoked(listener: AccountRevokedListener): void {
@@ -297,12 +301,11 @@ export class IdentityService {
 
   // --- Tokens ---
 
-  private async openSession(
-    tx: Queryable,
-    who: { tenantId: string; userId?: string; clientId?: string; roles: Role[]; refresh: boolean },
-  ): Promise<TokenSet> {
+  private async openSession(tx: Queryable, who: SessionOpening): Promise<TokenSet> {
     const now = this.now;
     const lifetime = who.refresh ? this.deps.config.refreshTokenTtlSeconds : this.deps.config.accessTokenTtlSeconds;
+    const natural = now.getTime() + lifetime * 1000;
+    const until = who.until === undefined ? natural : Math.min(natural, new Date(who.until).getTime());
     const session: store.SessionRow & { created_at: string } = {
       tenant_id: who.tenantId,
       id: randomUUID(),
@@ -310,7 +313,7 @@ export class IdentityService {
       client_id: who.clientId ?? null,
       roles: who.roles,
       created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + lifetime * 1000).toISOString(),
+      expires_at: new Date(until).toISOString(),
       revoked_at: null,
     };
     await store.insertSession(tx, session);
@@ -427,6 +430,11 @@ export class IdentityService {
     this.sessionCache.delete(`${tenantId}:${sessionId}`);
   }
 
+  /** Who the caller is, with their tenant's name (and their own name, for a person's sign-in). */
+  whoAmI(principal: Principal): Promise<Record<string, unknown>> {
+    return whoAmI(this.deps.db, principal);
+  }
+
   // --- Keys ---
 
   jwks() {
@@ -439,7 +447,12 @@ export class IdentityService {
 
   // --- Helpers ---
 
+  /**
+   * The tenant a sign-in opens in: the one asked for (when the user is a member), the only one, or a
+   * question. The question names the tenants: the password has been checked by then.
+   */
   private async chooseTenant(
+    userId: string,
     memberships: { tenant_id: string; role: Role }[],
     asked: string | undefined,
   ): Promise<string | undefined> {
@@ -448,7 +461,10 @@ export class IdentityService {
       const tenant = await this.deps.db.asOwner((db) => store.findTenant(db, asked));
       return tenant && tenants.includes(tenant.id) ? tenant.id : undefined;
     }
-    if (tenants.length > 1) throw identityErrors.tenantChoice(tenants);
+    if (tenants.length > 1) {
+      const named = await this.deps.db.asOwner((db) => store.tenantsOf(db, userId));
+      throw identityErrors.tenantChoice(named.map(({ id, name }) => ({ id, name })));
+    }
     return tenants[0];
   }
 
@@ -460,14 +476,6 @@ export class IdentityService {
     }
     return this.deps.config.defaultTenant;
   }
-}
-
-function secondsUntil(instant: string, now: Date): number {
-  return Math.max(1, Math.ceil((new Date(instant).getTime() - now.getTime()) / 1000));
-}
-
-function numberOrNull(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
 }
 
 export type { LoginInput, RequestMeta, TokenSet } from './identity.tokens';

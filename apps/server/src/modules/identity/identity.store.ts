@@ -120,6 +120,19 @@ export async function membershipsOf(db: Queryable, userId: string): Promise<{ te
   return result.rows;
 }
 
+/** The tenants a user holds a role in, with those roles, by name. */
+export async function tenantsOf(db: Queryable, userId: string): Promise<(TenantRow & { roles: Role[] })[]> {
+  const result = await db.query<TenantRow & { roles: Role[] }>(
+    `SELECT t.id, t.name, t.slug, array_agg(m.role ORDER BY m.role) AS roles
+       FROM membership m JOIN tenant t ON t.id = m.tenant_id
+      WHERE m.user_id = $1
+      GROUP BY t.id, t.name, t.slug
+      ORDER BY lower(t.name), t.id`,
+    [userId],
+  );
+  return result.rows;
+}
+
 /** The FHIR resource a member is in a tenant (`Practitioner/…`, `Patient/…`), when one of their memberships names it. */
 export async function fhirUserOf(db: Queryable, tenantId: string, userId: string): Promise<string | undefined> {
   const result = await db.query<{ fhir_user: string }>(

@@ -23,3 +23,19 @@ export function actorOf(principal: Principal, meta: RequestMeta) {
     requestId: meta.requestId,
   };
 }
+
+/**
+ * What `GET /auth/me` answers: the principal, the name of its tenant and, for a person's own sign-in
+ * (not an app's token), their name and email, so the web app can say who and where without more calls.
+ */
+export async function whoAmI(db: Database, principal: Principal): Promise<Record<string, unknown>> {
+  const { via: _via, ...answer } = principal;
+  const tenant = await db.asOwner((q) => store.findTenant(q, principal.tenantId));
+  const own = principal.kind === 'user' && principal.userId && !principal.clientId;
+  const user = own ? await db.asOwner((q) => store.findUserById(q, principal.userId!)) : undefined;
+  return {
+    ...answer,
+    ...(tenant ? { tenantName: tenant.name } : {}),
+    ...(user ? { name: user.display_name, email: user.email } : {}),
+  };
+}

@@ -17,3 +17,5 @@ export { IDENTITY_ERROR_CODES, identityErrors } from './identity.errors';
 export { type IdentityModuleOptions, registerIdentityModule } from './identity.module';
 export { isRole, type Principal, ROLES, type Role } from './identity.schemas';
 export type { AccountRevokedListener, IdentityService, LoginInput, RequestMeta, TokenSet } from './identity.service';
+/** The FHIR resource a member is in a tenant, for callers whose token does not say (see Principal.fhirUser). */
+export { fhirUserOf as memberFhirUser } from './identity.store';
