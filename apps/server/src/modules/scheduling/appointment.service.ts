@@ -4,7 +4,7 @@ import { type FhirContext, FhirError, type FhirRepository, type SearchService } 
 import type { Queryable } from '../../platform/db';
 import type { AuditService } from '../audit';
 import type { EncounterService } from '../encounters';
-import type { ClinicalActor } from '../identity';
+import { type ClinicalActor, memberFhirUser } from '../identity';
 import { actorOf, patientOf, refId } from './appointment.participants';
 import { VISIT_TYPE_SYSTEM } from './schedule.service';
 import { schedulingErrors } from './scheduling.errors';
@@ -184,7 +184,7 @@ export class AppointmentService {
 
   /** The FHIR resource a member is, from their membership (session sign-ins carry none in the token). */
   async memberFhirUser(tenantId: string, userId: string): Promise<string | undefined> {
-    return this.deps.repository.reading({ tenantId }, (q) => store.memberFhirUser(q, tenantId, userId));
+    return this.deps.repository.reading({ tenantId }, (q) => memberFhirUser(q, tenantId, userId));
   }
 
   /** Reads for a caller: the access is on record before the answer leaves. */

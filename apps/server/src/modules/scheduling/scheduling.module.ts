@@ -42,7 +42,7 @@ export function registerSchedulingModule(app: FastifyInstance, options: Scheduli
   const now = options.now ?? (() => new Date());
   const { repository, search } = options.fhir;
   const schedules = new ScheduleService({ repository, now });
-  const waitlist = new WaitlistService({ repository, now });
+  const waitlist = new WaitlistService({ repository, search, audit: options.audit, now });
   const appointments = new AppointmentService({
     repository,
     search,

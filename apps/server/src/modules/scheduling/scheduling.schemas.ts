@@ -153,9 +153,34 @@ export const waitlistBody = z
     practitioner: idOf('Practitioner').optional(),
     earliest: instant,
     latest: instant,
+    /** What the front desk needs to remember when a slot comes up ("mornings only", "call the daughter"). */
+    note: z.string().trim().max(500).optional(),
   })
-  .refine((body) => body.latest > body.earliest, { message: 'latest must be after earliest', path: ['latest'] });
+  .refine((body) => Date.parse(body.latest) > Date.parse(body.earliest), {
+    message: 'latest must be after earliest',
+    path: ['latest'],
+  });
 export type WaitlistInput = z.output<typeof waitlistBody>;
+
+export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'removed'] as const;
+export const OFFER_STATUSES = ['open', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
+
+/** `status=waiting,offered`: one status or several, comma-separated. */
+function statusList<const T extends readonly [string, ...string[]]>(statuses: T) {
+  return z
+    .string()
+    .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
+    .pipe(z.array(z.enum(statuses)).min(1));
+}
+
+export const waitlistQuery = z.object({ status: statusList(WAITLIST_STATUSES).optional() });
+
+export const offerQuery = z.object({
+  waitlistEntry: z.uuid().optional(),
+  slot: idOf('Slot').optional(),
+  status: statusList(OFFER_STATUSES).optional(),
+});
+export type OfferQuery = z.output<typeof offerQuery>;
 
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input ?? {});

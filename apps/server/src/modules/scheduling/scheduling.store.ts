@@ -289,18 +289,6 @@ export async function searchFreeSlots(q: Queryable, tenantId: string, search: Sl
 }
 
 /**
- * The FHIR resource a signed-in member is (their membership's `fhir_user`), for callers whose token does
- * not carry it (session sign-ins; SMART tokens do).
- */
-export async function memberFhirUser(q: Queryable, tenantId: string, userId: string): Promise<string | undefined> {
-  const { rows } = await q.query<{ fhir_user: string }>(
-    'SELECT fhir_user FROM membership WHERE tenant_id = $1 AND user_id = $2::uuid AND fhir_user IS NOT NULL LIMIT 1',
-    [tenantId, userId],
-  );
-  return rows[0]?.fhir_user;
-}
-
-/**
  * Active schedules (of every tenant) whose slots end more than a day short of their rolling horizon:
  * the daily roll generates the days that came into reach. Runs as the owner, across tenants.
  */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { fhirContextOf } from '../../fhir';
 import { clinicalActorOf } from '../identity';
-import { parse, waitlistBody } from './scheduling.schemas';
+import { offerQuery, parse, waitlistBody, waitlistQuery } from './scheduling.schemas';
 import type { WaitlistService } from './waitlist.service';
 
 const TAGS = ['scheduling'];
@@ -32,30 +32,37 @@ export function registerWaitlistRoutes(app: FastifyInstance, waitlist: WaitlistS
     '/scheduling/waitlist',
     {
       config,
-      schema: { tags: TAGS, summary: 'The waitlist, oldest first (status= waiting, offered, booked, removed)' },
+      schema: {
+        tags: TAGS,
+        summary:
+          'The waitlist, oldest first, with patient names (status=waiting,offered: any of waiting, offered, booked, removed)',
+      },
     },
     async (request) => {
-      const { status } = parse(
-        z.object({ status: z.enum(['waiting', 'offered', 'booked', 'removed']).optional() }),
-        request.query,
-      );
-      return waitlist.list(fhirContextOf(request), status);
+      const { status } = parse(waitlistQuery, request.query);
+      return waitlist.list(fhirContextOf(request), clinicalActorOf(request), status);
     },
   );
 
   app.delete(
     '/scheduling/waitlist/:id',
-    { config, schema: { tags: TAGS, summary: 'Take a patient off the waitlist' } },
-    async (request) => waitlist.remove(fhirContextOf(request), parse(idParams, request.params).id),
+    { config, schema: { tags: TAGS, summary: 'Take a patient off the waitlist (an open offer is withdrawn)' } },
+    async (request) =>
+      waitlist.remove(fhirContextOf(request), clinicalActorOf(request), parse(idParams, request.params).id),
   );
 
   app.get(
     '/scheduling/offers',
-    { config, schema: { tags: TAGS, summary: 'Offers of freed slots to waitlisted patients, newest first' } },
-    async (request) => {
-      const { waitlistEntry } = parse(z.object({ waitlistEntry: z.uuid().optional() }), request.query);
-      return waitlist.offers(fhirContextOf(request), waitlistEntry);
+    {
+      config,
+      schema: {
+        tags: TAGS,
+        summary:
+          'Offers of freed slots to waitlisted patients, newest first, with patient, slot times and practitioner (waitlistEntry=, slot=, status=open,expired,…)',
+      },
     },
+    async (request) =>
+      waitlist.offers(fhirContextOf(request), clinicalActorOf(request), parse(offerQuery, request.query)),
   );
 
   app.post(
@@ -68,6 +75,7 @@ export function registerWaitlistRoutes(app: FastifyInstance, waitlist: WaitlistS
   app.post(
     '/scheduling/offers/:id/decline',
     { config, schema: { tags: TAGS, summary: 'Decline an offer: the slot goes to the next match' } },
-    async (request) => waitlist.decline(fhirContextOf(request), parse(idParams, request.params).id),
+    async (request) =>
+      waitlist.decline(fhirContextOf(request), clinicalActorOf(request), parse(idParams, request.params).id),
   );
 }

@@ -1,49 +1,69 @@
 import { randomUUID } from 'node:crypto';
-import { type FhirContext, FhirError, type FhirRepository } from '../../fhir';
+import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
 import type { Queryable } from '../../platform/db';
+import type { AuditService } from '../audit';
 import type { ClinicalActor } from '../identity';
 import type { AppointmentService } from './appointment.service';
 import { schedulingErrors } from './scheduling.errors';
-import type { WaitlistInput } from './scheduling.schemas';
+import type { OfferQuery, WaitlistInput } from './scheduling.schemas';
 import * as store from './scheduling.store';
+import { type PatientLabel, readablePatients } from './waitlist.patients';
 import * as waitlist from './waitlist.store';
 
 const HOUR_MS = 3_600_000;
 
-function entryView(row: waitlist.WaitlistRow) {
+const iso = (value: string) => new Date(value).toISOString();
+
+function entryView(row: waitlist.WaitlistRow, patient: PatientLabel | undefined) {
   return {
     id: row.id,
     patient: `Patient/${row.patient_id}`,
+    ...(patient ? { patientName: patient.name, ...(patient.mrn ? { patientMrn: patient.mrn } : {}) } : {}),
     ...(row.visit_type_id ? { visitType: row.visit_type_id } : {}),
     ...(row.practitioner_id ? { practitioner: `Practitioner/${row.practitioner_id}` } : {}),
-    earliest: new Date(row.earliest).toISOString(),
-    latest: new Date(row.latest).toISOString(),
+    earliest: iso(row.earliest),
+    latest: iso(row.latest),
+    ...(row.note ? { note: row.note } : {}),
     status: row.status,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: iso(row.created_at),
   };
 }
 
-function offerView(row: waitlist.OfferRow, now: Date) {
+function offerView(row: waitlist.OfferRow, now: Date, extra?: waitlist.OfferListRow, patient?: PatientLabel) {
   const expired = row.status === 'open' && new Date(row.expires_at) <= now;
   return {
     id: row.id,
     waitlistEntry: row.waitlist_id,
     slot: `Slot/${row.slot_id}`,
-    expiresAt: new Date(row.expires_at).toISOString(),
+    expiresAt: iso(row.expires_at),
     status: expired ? 'expired' : row.status,
+    createdAt: iso(row.created_at),
     ...(row.appointment_id ? { appointment: `Appointment/${row.appointment_id}` } : {}),
+    ...(extra
+      ? {
+          patient: `Patient/${extra.patient_id}`,
+          ...(patient ? { patientName: patient.name, ...(patient.mrn ? { patientMrn: patient.mrn } : {}) } : {}),
+          ...(extra.visit_type_id ? { visitType: extra.visit_type_id } : {}),
+          ...(extra.start_at ? { start: iso(extra.start_at) } : {}),
+          ...(extra.end_at ? { end: iso(extra.end_at) } : {}),
+          ...(extra.practitioner_id ? { practitioner: `Practitioner/${extra.practitioner_id}` } : {}),
+        }
+      : {}),
   };
 }
 
 export interface WaitlistServiceDeps {
   repository: FhirRepository;
+  search: SearchService;
+  audit: AuditService;
   now: () => Date;
 }
 
 /**
  * The waitlist: patients waiting for a visit type, a practitioner, within a window. When a slot frees up
  * (a cancellation or a move, by any write path), the first matching entry is offered it; the offer
- * expires after the tenant's `offerHours`. Accepting books the slot if it is still free.
+ * expires after the tenant's `offerHours`. Accepting books the slot if it is still free. Listings show
+ * only entries of patients the caller may read, with their names; each patient shown is on the audit trail.
  */
 export class WaitlistService {
   private appointments?: AppointmentService;
@@ -57,14 +77,14 @@ export class WaitlistService {
 
   async add(ctx: FhirContext, actor: ClinicalActor, input: WaitlistInput) {
     const { repository } = this.deps;
-    return repository.inTransaction(ctx, async (tx) => {
+    const row = await repository.inTransaction(ctx, async (tx) => {
       const inTx = { ...ctx, tx };
       await this.mustExist(inTx, 'Patient', input.patient, 'patient');
       if (input.practitioner) await this.mustExist(inTx, 'Practitioner', input.practitioner, 'practitioner');
       if (input.visitType && !(await store.readVisitType(tx, ctx.tenantId, input.visitType))) {
         throw schedulingErrors.invalidRequest(`visitType: no visit type '${input.visitType}'`, 'visitType');
       }
-      const row = await waitlist.insertWaitlist(
+      const inserted = await waitlist.insertWaitlist(
         tx,
         ctx.tenantId,
         {
@@ -74,34 +94,70 @@ export class WaitlistService {
           practitioner_id: input.practitioner ?? null,
           earliest: input.earliest,
           latest: input.latest,
+          note: input.note || null,
         },
         actor.userId ?? actor.clientId,
       );
-      return entryView(row);
+      await this.audit(tx, ctx.tenantId, actor, 'waitlist-add', inserted.patient_id);
+      return inserted;
     });
+    const patients = await readablePatients(this.deps.search, ctx, [row.patient_id]);
+    return entryView(row, patients.get(row.patient_id));
   }
 
-  async list(ctx: FhirContext, status: string | undefined) {
+  /** Entries oldest first (of the given statuses), of patients the caller may read. */
+  async list(ctx: FhirContext, actor: ClinicalActor, statuses: string[] | undefined) {
     const rows = await this.deps.repository.inTransaction(ctx, async (tx) => {
       await waitlist.expireOffers(tx, ctx.tenantId, this.deps.now());
-      return waitlist.listWaitlist(tx, ctx.tenantId, status);
+      return waitlist.listWaitlist(tx, ctx.tenantId, statuses);
     });
-    return rows.map(entryView);
+    const patients = await this.shown(ctx, actor, rows, 'waitlist');
+    return rows
+      .filter((row) => patients.has(row.patient_id))
+      .map((row) => entryView(row, patients.get(row.patient_id)));
   }
 
-  async remove(ctx: FhirContext, id: string) {
-    return this.deps.repository.inTransaction(ctx, async (tx) => {
-      const row = await waitlist.readWaitlist(tx, ctx.tenantId, id, true);
-      if (!row) throw schedulingErrors.notFound('waitlist entry', id);
+  /** Takes an entry off the waitlist; an offer it holds is withdrawn and its slot offered to the next match. */
+  async remove(ctx: FhirContext, actor: ClinicalActor, id: string) {
+    const row = await this.deps.repository.inTransaction(ctx, async (tx) => {
+      const entry = await waitlist.readWaitlist(tx, ctx.tenantId, id, true);
+      if (!entry) throw schedulingErrors.notFound('waitlist entry', id);
+      if (entry.status === 'booked') {
+        throw schedulingErrors.conflict('The patient was booked from the waitlist: cancel the appointment instead');
+      }
+      if (entry.status === 'removed') return entry;
+      const offers = await waitlist.openOffersOf(tx, ctx.tenantId, id);
+      for (const offer of offers) await waitlist.closeOffer(tx, ctx.tenantId, offer.id, 'withdrawn');
       await waitlist.setWaitlistStatus(tx, ctx.tenantId, id, 'removed');
-      return entryView({ ...row, status: 'removed' });
+      await this.audit(tx, ctx.tenantId, actor, 'waitlist-remove', entry.patient_id);
+      if (offers.length) {
+        await this.slotsFreed(
+          tx,
+          ctx.tenantId,
+          offers.map((offer) => offer.slot_id),
+        );
+      }
+      return { ...entry, status: 'removed' };
     });
+    const patients = await readablePatients(this.deps.search, ctx, [row.patient_id]);
+    return entryView(row, patients.get(row.patient_id));
   }
 
-  async offers(ctx: FhirContext, waitlistId: string | undefined) {
-    const rows = await this.deps.repository.reading(ctx, (q) => waitlist.listOffers(q, ctx.tenantId, waitlistId));
+  /** Offers newest first, with patient, slot times and practitioner, of patients the caller may read. */
+  async offers(ctx: FhirContext, actor: ClinicalActor, filter: OfferQuery) {
     const now = this.deps.now();
-    return rows.map((row) => offerView(row, now));
+    const rows = await this.deps.repository.inTransaction(ctx, async (tx) => {
+      await waitlist.expireOffers(tx, ctx.tenantId, now);
+      return waitlist.listOffers(tx, ctx.tenantId, {
+        waitlistId: filter.waitlistEntry,
+        slotId: filter.slot,
+        statuses: filter.status,
+      });
+    });
+    const patients = await this.shown(ctx, actor, rows, 'waitlist-offers');
+    return rows
+      .filter((row) => patients.has(row.patient_id))
+      .map((row) => offerView(row, now, row, patients.get(row.patient_id)));
   }
 
   /** Offers each freed slot to the first matching waiting entry (inside the write that freed it). */
@@ -152,11 +208,13 @@ export class WaitlistService {
   }
 
   /** The patient does not want it: back to waiting, and the slot goes to the next match. */
-  async decline(ctx: FhirContext, offerId: string) {
+  async decline(ctx: FhirContext, actor: ClinicalActor, offerId: string) {
     return this.deps.repository.inTransaction(ctx, async (tx) => {
       const offer = await this.openOffer(tx, ctx.tenantId, offerId);
+      const entry = (await waitlist.readWaitlist(tx, ctx.tenantId, offer.waitlist_id, true))!;
       await waitlist.closeOffer(tx, ctx.tenantId, offer.id, 'declined');
       await waitlist.setWaitlistStatus(tx, ctx.tenantId, offer.waitlist_id, 'waiting');
+      await this.audit(tx, ctx.tenantId, actor, 'waitlist-offer-decline', entry.patient_id);
       await this.slotsFreed(tx, ctx.tenantId, [offer.slot_id]);
       return offerView({ ...offer, status: 'declined' }, this.deps.now());
     });
@@ -172,6 +230,47 @@ export class WaitlistService {
       throw schedulingErrors.offerClosed('expired');
     }
     return offer;
+  }
+
+  /** The readable patients among the rows', each put on the audit trail as read (deny by default). */
+  private async shown(ctx: FhirContext, actor: ClinicalActor, rows: { patient_id: string }[], detail: string) {
+    const patients = await readablePatients(this.deps.search, ctx, [...new Set(rows.map((row) => row.patient_id))]);
+    await Promise.all(
+      [...patients.keys()].map((patientId) =>
+        this.deps.audit.record({
+          ...this.who(ctx.tenantId, actor),
+          action: 'read',
+          outcome: 'success',
+          patientId,
+          resourceType: 'Patient',
+          resourceId: patientId,
+          detail,
+        }),
+      ),
+    );
+    return patients;
+  }
+
+  private audit(tx: Queryable, tenantId: string, actor: ClinicalActor, action: string, patientId: string) {
+    return this.deps.audit.append(tx, {
+      ...this.who(tenantId, actor),
+      action,
+      outcome: 'success',
+      patientId,
+      resourceType: 'Patient',
+      resourceId: patientId,
+    });
+  }
+
+  private who(tenantId: string, actor: ClinicalActor) {
+    return {
+      tenantId,
+      userId: actor.userId,
+      clientId: actor.clientId,
+      roles: actor.roles,
+      ip: actor.ip,
+      requestId: actor.requestId,
+    };
   }
 
   private async mustExist(ctx: FhirContext, type: string, id: string, path: string): Promise<void> {

@@ -7,6 +7,7 @@ export interface WaitlistRow {
   practitioner_id: string | null;
   earliest: string;
   latest: string;
+  note: string | null;
   status: string;
   created_at: string;
 }
@@ -21,7 +22,16 @@ export interface OfferRow {
   created_at: string;
 }
 
-const WAITLIST_COLUMNS = 'id, patient_id, visit_type_id, practitioner_id, earliest, latest, status, created_at';
+/** An offer as listed: with its entry's patient and visit type, and its slot's times and practitioner. */
+export interface OfferListRow extends OfferRow {
+  patient_id: string;
+  visit_type_id: string | null;
+  start_at: string | null;
+  end_at: string | null;
+  practitioner_id: string | null;
+}
+
+const WAITLIST_COLUMNS = 'id, patient_id, visit_type_id, practitioner_id, earliest, latest, note, status, created_at';
 const OFFER_COLUMNS = 'id, waitlist_id, slot_id, expires_at, status, appointment_id, created_at';
 
 export async function insertWaitlist(
@@ -31,8 +41,8 @@ export async function insertWaitlist(
   createdBy: string | undefined,
 ): Promise<WaitlistRow> {
   const { rows } = await q.query<WaitlistRow>(
-    `INSERT INTO scheduling_waitlist (tenant_id, id, patient_id, visit_type_id, practitioner_id, earliest, latest, status, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting', $8) RETURNING ${WAITLIST_COLUMNS}`,
+    `INSERT INTO scheduling_waitlist (tenant_id, id, patient_id, visit_type_id, practitioner_id, earliest, latest, note, status, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9) RETURNING ${WAITLIST_COLUMNS}`,
     [
       tenantId,
       row.id,
@@ -41,17 +51,23 @@ export async function insertWaitlist(
       row.practitioner_id,
       row.earliest,
       row.latest,
+      row.note,
       createdBy ?? null,
     ],
   );
   return rows[0]!;
 }
 
-export async function listWaitlist(q: Queryable, tenantId: string, status: string | undefined): Promise<WaitlistRow[]> {
+/** Entries oldest first, of the given statuses (all when none are given). */
+export async function listWaitlist(
+  q: Queryable,
+  tenantId: string,
+  statuses: string[] | undefined,
+): Promise<WaitlistRow[]> {
   const { rows } = await q.query<WaitlistRow>(
-    `SELECT ${WAITLIST_COLUMNS} FROM scheduling_waitlist WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+    `SELECT ${WAITLIST_COLUMNS} FROM scheduling_waitlist WHERE tenant_id = $1 AND ($2::text[] IS NULL OR status = ANY ($2))
      ORDER BY created_at, id LIMIT 1000`,
-    [tenantId, status ?? null],
+    [tenantId, statuses?.length ? statuses : null],
   );
   return rows;
 }
@@ -137,11 +153,39 @@ export async function readOffer(
   return rows[0];
 }
 
-export async function listOffers(q: Queryable, tenantId: string, waitlistId: string | undefined): Promise<OfferRow[]> {
+export interface OfferFilter {
+  waitlistId?: string | undefined;
+  slotId?: string | undefined;
+  statuses?: string[] | undefined;
+}
+
+/**
+ * Offers newest first, with what the front desk shows of each: the patient and visit type of its entry,
+ * and the slot's times and practitioner (none when the slot has since been regenerated away).
+ */
+export async function listOffers(q: Queryable, tenantId: string, filter: OfferFilter): Promise<OfferListRow[]> {
+  const { rows } = await q.query<OfferListRow>(
+    `SELECT ${OFFER_COLUMNS.split(', ')
+      .map((column) => `o.${column}`)
+      .join(', ')}, w.patient_id, w.visit_type_id, s.start_at, s.end_at, sc.practitioner_id
+     FROM scheduling_offer o
+     JOIN scheduling_waitlist w ON w.tenant_id = o.tenant_id AND w.id = o.waitlist_id
+     LEFT JOIN scheduling_slot s ON s.tenant_id = o.tenant_id AND s.id = o.slot_id
+     LEFT JOIN scheduling_schedule sc ON sc.tenant_id = s.tenant_id AND sc.schedule_id = s.schedule_id
+     WHERE o.tenant_id = $1 AND ($2::uuid IS NULL OR o.waitlist_id = $2) AND ($3::text IS NULL OR o.slot_id = $3)
+       AND ($4::text[] IS NULL OR o.status = ANY ($4))
+     ORDER BY o.created_at DESC, o.id LIMIT 1000`,
+    [tenantId, filter.waitlistId ?? null, filter.slotId ?? null, filter.statuses?.length ? filter.statuses : null],
+  );
+  return rows;
+}
+
+/** The open offers of one entry (at most one in practice), locked: the entry is leaving the waitlist. */
+export async function openOffersOf(q: Queryable, tenantId: string, waitlistId: string): Promise<OfferRow[]> {
   const { rows } = await q.query<OfferRow>(
-    `SELECT ${OFFER_COLUMNS} FROM scheduling_offer WHERE tenant_id = $1 AND ($2::uuid IS NULL OR waitlist_id = $2)
-     ORDER BY created_at DESC, id LIMIT 1000`,
-    [tenantId, waitlistId ?? null],
+    `SELECT ${OFFER_COLUMNS} FROM scheduling_offer WHERE tenant_id = $1 AND waitlist_id = $2 AND status = 'open'
+     FOR UPDATE`,
+    [tenantId, waitlistId],
   );
   return rows;
 }
