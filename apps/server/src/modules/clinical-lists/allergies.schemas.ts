@@ -13,6 +13,7 @@ export const reactionBody = z.object({
   onset: fhirDateTime.optional(),
   substance: codedInput.optional(),
 });
+export type ReactionInput = z.output<typeof reactionBody>;
 
 export const createAllergyBody = z.object({
   /** RxNorm, SNOMED CT or UNII coded, or free text. */
@@ -51,6 +52,32 @@ export const allergyStatusBody = z
     path: ['clinicalStatus'],
   });
 export type AllergyStatusInput = z.output<typeof allergyStatusBody>;
+
+/**
+ * An edit of an allergy: only what is given changes; null clears; `reactions` replaces the list
+ * (send the ones to keep with their codes). Status changes follow the same rules as `…/status`.
+ */
+export const editAllergyBody = z
+  .object({
+    type: z.enum(['allergy', 'intolerance']).nullable().optional(),
+    category: z.array(z.enum(ALLERGY_CATEGORIES)).max(4).optional(),
+    criticality: z.enum(['low', 'high', 'unable-to-assess']).nullable().optional(),
+    onset: fhirDateTime.nullable().optional(),
+    reactions: z.array(reactionBody).max(20).optional(),
+    clinicalStatus: z.enum(ALLERGY_CLINICAL_STATUSES).optional(),
+    verificationStatus: verificationStatus.optional(),
+    note: note.optional(),
+    replaceNoKnownAllergies: z.boolean().default(false),
+  })
+  .refine(
+    ({ replaceNoKnownAllergies: _replace, ...body }) => Object.values(body).some((value) => value !== undefined),
+    {
+      message:
+        'give at least one of type, category, criticality, onset, reactions, clinicalStatus, verificationStatus, note',
+      path: ['criticality'],
+    },
+  );
+export type EditAllergyInput = z.output<typeof editAllergyBody>;
 
 export const allergyQuery = z.object({
   status: statusList(ALLERGY_CLINICAL_STATUSES).optional(),

@@ -1,7 +1,13 @@
 import type { AllergyIntolerance, AllergyIntoleranceReaction, Bundle } from '@medplum/fhirtypes';
 import type { FhirContext } from '../../fhir';
 import type { ClinicalActor } from '../identity';
-import type { AllergyStatusInput, CreateAllergyInput, NoKnownAllergyInput } from './allergies.schemas';
+import type {
+  AllergyStatusInput,
+  CreateAllergyInput,
+  EditAllergyInput,
+  NoKnownAllergyInput,
+  ReactionInput,
+} from './allergies.schemas';
 import { concept, NO_KNOWN_ALLERGY, type NoKnownScope, noKnownScopeOf, SYSTEMS } from './clinical-lists.codes';
 import { clinicalListErrors } from './clinical-lists.errors';
 import { actorReference, type ClinicalRecords, statusNote, violationError } from './clinical-lists.records';
@@ -27,6 +33,31 @@ function inForce(allergy: AllergyIntolerance): boolean {
  */
 function contradicts(scope: NoKnownScope, categories: readonly string[] | undefined): boolean {
   return scope === 'all' || !categories?.length || categories.includes(scope);
+}
+
+/** The fields of an edit that are details, not status: a "no known allergy" record has none. */
+const DETAILS = ['type', 'category', 'criticality', 'onset', 'reactions'] as const;
+
+function withoutKey<K extends keyof AllergyIntolerance>(allergy: AllergyIntolerance, key: K): AllergyIntolerance {
+  const { [key]: _old, ...rest } = allergy;
+  return rest as AllergyIntolerance;
+}
+
+function withoutOnset(allergy: AllergyIntolerance): AllergyIntolerance {
+  const { onsetDateTime: _d, onsetAge: _a, onsetPeriod: _p, onsetRange: _r, onsetString: _s, ...rest } = allergy;
+  return rest;
+}
+
+/** Reactions in a note's words: "Hives (severe); Wheezing". */
+function reactionsText(reactions: AllergyIntoleranceReaction[] | undefined): string {
+  const text = (reactions ?? []).map((reaction) => {
+    const what = reaction.manifestation
+      .map((m) => m.text ?? m.coding?.[0]?.display ?? m.coding?.[0]?.code)
+      .filter(Boolean)
+      .join(', ');
+    return reaction.severity ? `${what} (${reaction.severity})` : what;
+  });
+  return text.join('; ') || 'none';
 }
 
 /**
@@ -67,23 +98,7 @@ export class AllergiesService {
         'substance',
       );
     }
-    const reaction: AllergyIntoleranceReaction[] = [];
-    for (const [index, given] of input.reactions.entries()) {
-      const path = `reactions.${index}`;
-      const manifestation = [];
-      for (const [m, item] of given.manifestations.entries()) {
-        manifestation.push(await this.records.coded(item, `${path}.manifestations.${m}`, [SYSTEMS.snomed]));
-      }
-      reaction.push({
-        ...(given.substance
-          ? { substance: await this.records.coded(given.substance, `${path}.substance`, SUBSTANCE_SYSTEMS) }
-          : {}),
-        manifestation,
-        ...(given.description ? { description: given.description } : {}),
-        ...(given.onset ? { onset: given.onset } : {}),
-        ...(given.severity ? { severity: given.severity } : {}),
-      });
-    }
+    const reaction = await this.reactions(input.reactions);
     const now = this.records.now();
     const recorder = actorReference(actor, RECORDER);
     const allergy: AllergyIntolerance = {
@@ -125,6 +140,16 @@ export class AllergiesService {
   }
 
   setStatus(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, input: AllergyStatusInput) {
+    return this.edit(ctx, actor, patientId, id, input);
+  }
+
+  /**
+   * Details and status in one change, each noted on the allergy (from → to) with the note given. Back in
+   * force, the allergy meets "no known allergy" as a new one would.
+   */
+  async edit(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, input: EditAllergyInput) {
+    // Codes are checked before anything is written, as on create.
+    const reactions = input.reactions && (await this.reactions(input.reactions));
     return this.records.change<AllergyIntolerance>(
       ctx,
       patientId,
@@ -138,8 +163,35 @@ export class AllergiesService {
             'the allergy was entered in error and can no longer change',
           );
         }
+        const detail = DETAILS.find((field) => input[field] !== undefined);
+        if (detail && noKnownScopeOf(current.code)) {
+          throw clinicalListErrors.ruleBroken(
+            detail,
+            '"no known allergy" has no details to edit; change its status, or record the allergy instead',
+          );
+        }
         const changes: string[] = [];
-        const next: AllergyIntolerance = { ...current };
+        let next: AllergyIntolerance = { ...current };
+        for (const [field, element] of [
+          ['type', 'type'],
+          ['criticality', 'criticality'],
+          ['onset', 'onsetDateTime'],
+        ] as const) {
+          const value = input[field];
+          if (value === undefined || value === (current[element] ?? null)) continue;
+          next = field === 'onset' ? withoutOnset(next) : withoutKey(next, element);
+          if (value !== null) next = { ...next, [element]: value };
+          changes.push(`${field} ${current[element] ?? 'none'} → ${value ?? 'none'}`);
+        }
+        const category = input.category && [...new Set(input.category)];
+        if (category && category.join() !== (current.category ?? []).join()) {
+          next = category.length ? { ...next, category } : withoutKey(next, 'category');
+          changes.push(`category ${current.category?.join(', ') || 'none'} → ${category.join(', ') || 'none'}`);
+        }
+        if (reactions && JSON.stringify(reactions) !== JSON.stringify(current.reaction ?? [])) {
+          next = reactions.length ? { ...next, reaction: reactions } : withoutKey(next, 'reaction');
+          changes.push(`reactions ${reactionsText(current.reaction)} → ${reactionsText(reactions)}`);
+        }
         const from = allergyClinicalStatus(current);
         if (input.clinicalStatus && input.clinicalStatus !== from) {
           next.clinicalStatus = clinical(input.clinicalStatus);
@@ -179,6 +231,28 @@ export class AllergiesService {
         note: [...(current.note ?? []), statusNote(actor, this.records.now(), `Entered in error: ${reason}`)],
       };
     });
+  }
+
+  /** Reactions as FHIR has them, each manifestation and substance checked; errors name `reactions.<n>…`. */
+  private async reactions(given: ReactionInput[]): Promise<AllergyIntoleranceReaction[]> {
+    const reaction: AllergyIntoleranceReaction[] = [];
+    for (const [index, entry] of given.entries()) {
+      const path = `reactions.${index}`;
+      const manifestation = [];
+      for (const [m, item] of entry.manifestations.entries()) {
+        manifestation.push(await this.records.coded(item, `${path}.manifestations.${m}`, [SYSTEMS.snomed]));
+      }
+      reaction.push({
+        ...(entry.substance
+          ? { substance: await this.records.coded(entry.substance, `${path}.substance`, SUBSTANCE_SYSTEMS) }
+          : {}),
+        manifestation,
+        ...(entry.description ? { description: entry.description } : {}),
+        ...(entry.onset ? { onset: entry.onset } : {}),
+        ...(entry.severity ? { severity: entry.severity } : {}),
+      });
+    }
+    return reaction;
   }
 
   private async write(

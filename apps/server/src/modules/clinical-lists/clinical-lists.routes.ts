@@ -1,14 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type FhirContext, fhirContextOf } from '../../fhir';
 import { type ClinicalActor, clinicalActorOf } from '../identity';
-import { allergyQuery, allergyStatusBody, createAllergyBody, noKnownAllergyBody } from './allergies.schemas';
+import {
+  allergyQuery,
+  allergyStatusBody,
+  createAllergyBody,
+  editAllergyBody,
+  noKnownAllergyBody,
+} from './allergies.schemas';
 import { BODY_SYSTEMS } from './assessments.catalog';
 import { assessmentQuery, createAssessmentBody } from './assessments.schemas';
 import type { ClinicalListServices } from './clinical-lists.module';
 import { ASSESSMENT_PANELS } from './clinical-lists.rules';
 import { enteredInErrorBody, parseInput, resourceId } from './clinical-lists.schemas';
 import { createImmunizationBody, immunizationQuery } from './immunizations.schemas';
-import { createProblemBody, dateAndNoteBody, problemQuery, problemStatusBody } from './problems.schemas';
+import {
+  createProblemBody,
+  dateAndNoteBody,
+  editProblemBody,
+  problemQuery,
+  problemStatusBody,
+} from './problems.schemas';
 import { createProcedureBody, procedureQuery, procedureStatusBody } from './procedures.schemas';
 
 type Item = { Params: { id: string; itemId: string } };
@@ -53,6 +65,17 @@ export function registerClinicalListRoutes(app: FastifyInstance, services: Clini
     async (request) => {
       const { ctx, actor, patientId, itemId } = caller(request);
       return problems.read(ctx, actor, patientId, itemId);
+    },
+  );
+  app.patch<Item>(
+    '/patients/:id/problems/:itemId',
+    doc(
+      'problems',
+      'Edit a problem: onset, severity (null clears), clinical status with its date, verification status, a note',
+    ),
+    async (request) => {
+      const { ctx, actor, patientId, itemId } = caller(request);
+      return problems.edit(ctx, actor, patientId, itemId, parseInput(editProblemBody, request.body));
     },
   );
   app.post<Item>(
@@ -132,6 +155,17 @@ export function registerClinicalListRoutes(app: FastifyInstance, services: Clini
     async (request) => {
       const { ctx, actor, patientId, itemId } = caller(request);
       return allergies.read(ctx, actor, patientId, itemId);
+    },
+  );
+  app.patch<Item>(
+    '/patients/:id/allergies/:itemId',
+    doc(
+      'allergies',
+      'Edit an allergy: type, category, criticality, onset (null clears), reactions (replaces them), statuses, a note',
+    ),
+    async (request) => {
+      const { ctx, actor, patientId, itemId } = caller(request);
+      return allergies.edit(ctx, actor, patientId, itemId, parseInput(editAllergyBody, request.body));
     },
   );
   app.post<Item>(

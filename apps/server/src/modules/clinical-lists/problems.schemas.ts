@@ -34,18 +34,37 @@ export const createProblemBody = z
   });
 export type CreateProblemInput = z.output<typeof createProblemBody>;
 
+const statusFields = {
+  clinicalStatus: z.enum(PROBLEM_CLINICAL_STATUSES).optional(),
+  verificationStatus: verificationStatus.optional(),
+  /** When the change happened: the abatement of a resolved problem, the date of a recurrence. */
+  date: fhirDateTime.optional(),
+  note: note.optional(),
+};
+
 export const problemStatusBody = z
-  .object({
-    clinicalStatus: z.enum(PROBLEM_CLINICAL_STATUSES).optional(),
-    verificationStatus: verificationStatus.optional(),
-    /** When the change happened: the abatement of a resolved problem, the date of a recurrence. */
-    date: fhirDateTime.optional(),
-    note: note.optional(),
-  })
+  .object(statusFields)
   .refine((body) => body.clinicalStatus || body.verificationStatus, {
     message: 'give a clinicalStatus or a verificationStatus',
     path: ['clinicalStatus'],
   });
+
+/** An edit of a problem's details, its status with them: only what is given changes; null clears. */
+export const editProblemBody = z
+  .object({
+    ...statusFields,
+    onset: fhirDateTime.nullable().optional(),
+    severity: z.enum(['mild', 'moderate', 'severe']).nullable().optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'give at least one of onset, severity, clinicalStatus, verificationStatus, note',
+    path: ['onset'],
+  })
+  .refine((body) => body.date === undefined || body.clinicalStatus !== undefined, {
+    message: 'a date goes with the clinicalStatus it is the date of',
+    path: ['date'],
+  });
+export type EditProblemInput = z.output<typeof editProblemBody>;
 export type ProblemStatusInput = z.output<typeof problemStatusBody>;
 
 export const dateAndNoteBody = z.object({ date: fhirDateTime.optional(), note: note.optional() });

@@ -1,7 +1,7 @@
 import type { CodeableConcept, Condition } from '@medplum/fhirtypes';
 import type { FhirContext } from '../../fhir';
 import type { ClinicalActor } from '../identity';
-import { concept, SYSTEMS } from './clinical-lists.codes';
+import { codeOf, concept, SYSTEMS } from './clinical-lists.codes';
 import { clinicalListErrors } from './clinical-lists.errors';
 import { actorReference, type ClinicalRecords, statusNote, violationError } from './clinical-lists.records';
 import {
@@ -10,7 +10,7 @@ import {
   problemVerificationStatus,
   problemViolation,
 } from './clinical-lists.rules';
-import type { CreateProblemInput, ProblemStatusInput } from './problems.schemas';
+import type { CreateProblemInput, EditProblemInput, ProblemStatusInput } from './problems.schemas';
 
 const RECORDER = /^(Practitioner|PractitionerRole|Patient|RelatedPerson)\//;
 const ABATED = new Set<string>(['inactive', 'remission', 'resolved']);
@@ -36,10 +36,24 @@ function withoutAbatement(condition: Condition): Condition {
   return rest;
 }
 
-function notBefore(onset: string | undefined, abatement: string | undefined): void {
-  if (onset && abatement && Date.parse(abatement) < Date.parse(onset)) {
-    throw clinicalListErrors.invalidRequest('abatement: must not be before the onset', 'abatement');
-  }
+function withoutOnset(condition: Condition): Condition {
+  const { onsetDateTime: _d, onsetAge: _a, onsetPeriod: _p, onsetRange: _r, onsetString: _s, ...rest } = condition;
+  return rest;
+}
+
+function severityOf(condition: Condition): keyof typeof SEVERITY | undefined {
+  const code = codeOf(condition.severity, SYSTEMS.snomed);
+  return (Object.keys(SEVERITY) as (keyof typeof SEVERITY)[]).find((key) => SEVERITY[key].code === code);
+}
+
+/** A problem does not go away before it began; `path` is the field of the request that made it so. */
+function notBefore(onset: string | undefined, abatement: string | undefined, path: 'abatement' | 'date' | 'onset') {
+  if (!onset || !abatement || Date.parse(abatement) >= Date.parse(onset)) return;
+  const message =
+    path === 'onset'
+      ? `onset: must not be after the date the problem went away (${abatement})`
+      : `${path}: must not be before the onset (${onset})`;
+  throw clinicalListErrors.invalidRequest(message, path);
 }
 
 /** The problem list: Conditions of category problem-list-item, ICD-10-CM coded or free text. */
@@ -81,7 +95,7 @@ export class ProblemsService {
         'abatement',
       );
     }
-    notBefore(input.onset, input.abatement);
+    notBefore(input.onset, input.abatement, 'abatement');
     const now = this.records.now();
     const recorder = actorReference(actor, RECORDER);
     const condition: Condition = {
@@ -114,8 +128,15 @@ export class ProblemsService {
 
   /** A change of clinical or verification status, with its date and a note of it on the problem. */
   setStatus(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, input: ProblemStatusInput) {
+    return this.edit(ctx, actor, patientId, id, input);
+  }
+
+  /**
+   * Details and status in one change: onset, severity, clinical status (with its date), verification.
+   * Each change is noted on the problem (who, from → to), the note given with it.
+   */
+  edit(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, input: EditProblemInput) {
     return this.records.change<Condition>(ctx, patientId, 'Condition', id, 'problem', (current) => {
-      const from = problemClinicalStatus(current);
       if (problemVerificationStatus(current) === 'entered-in-error') {
         throw clinicalListErrors.ruleBroken(
           'verificationStatus',
@@ -123,17 +144,31 @@ export class ProblemsService {
         );
       }
       const now = this.records.now();
-      let next: Condition = { ...current };
       const changes: string[] = [];
+      let next: Condition = { ...current };
+      if (input.onset !== undefined && input.onset !== (current.onsetDateTime ?? null)) {
+        next = withoutOnset(next);
+        if (input.onset) next.onsetDateTime = input.onset;
+        changes.push(`onset ${current.onsetDateTime ?? 'none'} → ${input.onset ?? 'none'}`);
+      }
+      const severity = severityOf(current);
+      if (input.severity !== undefined && input.severity !== (severity ?? null)) {
+        const { severity: _old, ...rest } = next;
+        next = input.severity ? { ...rest, severity: concept(SEVERITY[input.severity]) } : rest;
+        changes.push(`severity ${severity ?? 'none'} → ${input.severity ?? 'none'}`);
+      }
+      const from = problemClinicalStatus(current);
       const to = input.clinicalStatus as ProblemClinicalStatus | undefined;
       if (to && to !== from) {
         const date = input.date ?? now;
-        next = ABATED.has(to) ? { ...withoutAbatement(next) } : withoutAbatement(next);
+        next = withoutAbatement(next);
         if (to === 'resolved' || (ABATED.has(to) && input.date)) next.abatementDateTime = date;
         else if (ABATED.has(to) && current.abatementDateTime) next.abatementDateTime = current.abatementDateTime;
-        notBefore(next.onsetDateTime, next.abatementDateTime);
         next.clinicalStatus = clinical(to);
         changes.push(`clinical status ${from ?? 'none'} → ${to} on ${date}`);
+      }
+      if (next.onsetDateTime !== current.onsetDateTime || next.abatementDateTime !== current.abatementDateTime) {
+        notBefore(next.onsetDateTime, next.abatementDateTime, input.onset !== undefined ? 'onset' : 'date');
       }
       const verify = input.verificationStatus;
       if (verify && verify !== problemVerificationStatus(current)) {
@@ -149,11 +184,14 @@ export class ProblemsService {
     });
   }
 
-  /** Entered in error: never true. FHIR has it carry no clinical status (con-5). */
+  /**
+   * Entered in error: never true. FHIR has it carry no clinical status (con-5), and so no abatement either
+   * (con-4: an abated condition is inactive, remission or resolved); the version history keeps both.
+   */
   enteredInError(ctx: FhirContext, actor: ClinicalActor, patientId: string, id: string, reason: string) {
     return this.records.change<Condition>(ctx, patientId, 'Condition', id, 'problem', (current) => {
       if (problemVerificationStatus(current) === 'entered-in-error') return current;
-      const { clinicalStatus: _old, ...rest } = current;
+      const { clinicalStatus: _old, ...rest } = withoutAbatement(current);
       const now = this.records.now();
       return {
         ...rest,

@@ -1,7 +1,8 @@
 import type { Bundle, CodeableConcept, Observation, Patient, Resource } from '@medplum/fhirtypes';
-import { type FhirContext, type FhirServices, typesReferencingPatient } from '../../fhir';
+import type { FhirContext, FhirServices } from '../../fhir';
 import { VITAL_SIGNS } from '../vitals';
 import { resourceDate, resourceLabel } from './patient-chart.dates';
+import { patientTypeSizes } from './patient-chart.store';
 import { fromFhirError, patientErrors } from './patients.errors';
 
 /** Items per summary section; a section with more says so in `truncated`. */
@@ -123,11 +124,12 @@ export class PatientChartService {
   }
 
   /**
-   * The types with any resource naming the patient (one index lookup): the searches of the others would
-   * find nothing, so they are not run. The searches themselves go through the search service.
+   * Of `types`, those with resources naming the patient by `patient`, and about how many (at least the
+   * number of resources, counted up to `cap`): the searches of the others would find nothing, so they are
+   * not run. The searches themselves go through the search service.
    */
-  private typesOf(ctx: FhirContext, patientId: string): Promise<Set<string>> {
-    return this.fhir.repository.reading(ctx, (db) => typesReferencingPatient(db, ctx.tenantId, patientId));
+  private typesOf(ctx: FhirContext, patientId: string, types: string[], cap = 1): Promise<Map<string, number>> {
+    return this.fhir.repository.reading(ctx, (db) => patientTypeSizes(db, ctx.tenantId, patientId, types, cap));
   }
 
   /** The window's vitals, plus the latest of the catalog's vital signs that fell outside it. */
@@ -140,11 +142,14 @@ export class PatientChartService {
     const seen = new Set(window.flatMap((o) => (o.code?.coding ?? []).map((c) => `${c.system}|${c.code}`)));
     const missing = VITAL_CODES.filter((code) => !seen.has(code));
     if (!missing.length) return window;
+    // Newest first with ties by id, as `-date` alone orders them. Two sort keys keep the search off the
+    // path that reads the patient's newest observations of every code, which cannot fill a page of rare ones
+    // and would be read only to be thrown away; the general plan starts from these codes.
     const more = await this.search(ctx, 'Observation', [
       subject,
       ['category', 'vital-signs'],
       ['code', missing.join(',')],
-      ['_sort', '-date'],
+      ['_sort', '-date,-_id'],
       ['_count', String(VITALS_WINDOW)],
     ]);
     return [
@@ -173,40 +178,54 @@ export class PatientChartService {
       flags: ['Flag', [subject, ['_count', String(SECTION_LIMIT * 5)]]],
     } satisfies Record<string, [string, [string, string][]]>;
     const names = Object.keys(sections) as (keyof typeof sections)[];
+    const empty: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [] };
+    const resources = (bundle: Bundle) =>
+      (bundle.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource] : []));
+    // One wait for everything: the patient is read while the sections are searched, and the vital signs
+    // missing from the window are looked up as soon as the window arrives, not after the slowest section.
+    const present = this.typesOf(
+      ctx,
+      patientId,
+      names.map((name) => sections[name][0]),
+    );
+    const found = names.map((name) =>
+      present.then((types) =>
+        types.has(sections[name][0]) ? this.search(ctx, sections[name][0], sections[name][1]) : empty,
+      ),
+    );
+    const vitals = found[names.indexOf('vitals')]!.then((window) =>
+      this.withRareVitals(ctx, subject, resources(window) as Observation[]),
+    );
     let patient: Patient;
     let bundles: Bundle[];
-    const empty: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [] };
+    let vitalSigns: Observation[];
     try {
-      const present = await this.typesOf(ctx, patientId);
-      [patient, ...bundles] = (await Promise.all([
-        this.patient(ctx, patientId),
-        ...names.map((name) =>
-          present.has(sections[name][0]) ? this.search(ctx, sections[name][0], sections[name][1]) : empty,
-        ),
-      ])) as [Patient, ...Bundle[]];
+      [patient, vitalSigns, ...bundles] = (await Promise.all([this.patient(ctx, patientId), vitals, ...found])) as [
+        Patient,
+        Observation[],
+        ...Bundle[],
+      ];
     } catch (error) {
       throw fromFhirError(error, patientId);
     }
-    const found = Object.fromEntries(names.map((name, i) => [name, bundles[i]!])) as Record<
+    const section = Object.fromEntries(names.map((name, i) => [name, bundles[i]!])) as Record<
       keyof typeof sections,
       Bundle
     >;
-    const resources = (bundle: Bundle) =>
-      (bundle.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource] : []));
     const truncated = names.filter(
       (name) =>
-        name !== 'vitals' && name !== 'encounters' && found[name].link?.some((link) => link.relation === 'next'),
+        name !== 'vitals' && name !== 'encounters' && section[name].link?.some((link) => link.relation === 'next'),
     );
     return {
       patient,
-      problems: resources(found.problems),
-      allergies: resources(found.allergies),
-      medications: [...resources(found.medicationRequests), ...resources(found.medicationStatements)],
-      vitals: latestVitals(await this.withRareVitals(ctx, subject, resources(found.vitals) as Observation[])),
-      encounters: resources(found.encounters),
-      openOrders: resources(found.openOrders),
-      pendingResults: [...resources(found.pendingReports), ...resources(found.pendingObservations)],
-      flags: resources(found.flags).filter((flag) => (flag as { status?: string }).status === 'active'),
+      problems: resources(section.problems),
+      allergies: resources(section.allergies),
+      medications: [...resources(section.medicationRequests), ...resources(section.medicationStatements)],
+      vitals: latestVitals(vitalSigns),
+      encounters: resources(section.encounters),
+      openOrders: resources(section.openOrders),
+      pendingResults: [...resources(section.pendingReports), ...resources(section.pendingObservations)],
+      flags: resources(section.flags).filter((flag) => (flag as { status?: string }).status === 'active'),
       truncated,
     };
   }
@@ -231,22 +250,28 @@ export class PatientChartService {
     const perType = options.count + seen.size;
     let bundles: Bundle[];
     try {
-      const present = await this.typesOf(ctx, patientId);
-      [, ...bundles] = (await Promise.all([
+      // The patient is read (a missing one answers 404) while the types are looked up and searched. A type
+      // with no more resources than a page is read whole, unsorted: one query instead of a sorted attempt
+      // that cannot fill the page followed by the general one. The items are ordered here anyway.
+      [, bundles] = await Promise.all([
         this.patient(ctx, patientId),
-        ...types
-          .filter((type) => present.has(type))
-          .map((type) => {
-            const param = TIMELINE_TYPES[type]!;
-            const params: [string, string][] = [
-              ['patient', `Patient/${patientId}`],
-              ['_sort', `-${param}`],
-              ['_count', String(perType)],
-            ];
-            if (cursor) params.push([param, `le${cursor.before}`]);
-            return this.search(ctx, type, params);
-          }),
-      ])) as [Patient, ...Bundle[]];
+        this.typesOf(ctx, patientId, types, perType + 1).then((sizes) =>
+          Promise.all(
+            types
+              .filter((type) => sizes.has(type))
+              .map((type) => {
+                const param = TIMELINE_TYPES[type]!;
+                const params: [string, string][] = [
+                  ['patient', `Patient/${patientId}`],
+                  ['_count', String(perType)],
+                ];
+                if (sizes.get(type)! > perType) params.push(['_sort', `-${param}`]);
+                if (cursor) params.push([param, `le${cursor.before}`]);
+                return this.search(ctx, type, params);
+              }),
+          ),
+        ),
+      ]);
     } catch (error) {
       throw fromFhirError(error, patientId);
     }
