@@ -2,7 +2,7 @@ import { type TypedValue, toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexRows, TokenRow } from './index-rows';
 import { emptyRows } from './index-rows';
-import { dateRange, foldString, MAX_INDEXED_LENGTH, numberRangeOf } from './normalise';
+import { dateRange, foldString, MAX_INDEXED_LENGTH, numberRangeOf, PHONE_PARAMS, phoneDigits } from './normalise';
 import { parseReference } from './reference-parse';
 import { type CompositePart, type ParamDefinition, paramsFor } from './search-definitions';
 
@@ -64,6 +64,13 @@ export function tokensOf(code: string, item: TypedValue): TokenRow[] {
     const types = ((value.type?.coding ?? []) as Json[]).map((coding) => `${coding.system ?? ''}|${coding.code ?? ''}`);
     if (!types.length) return [row(value.system, value.value, value.type?.text)];
     return types.map((ofType) => row(value.system, value.value, value.type?.text, cut(ofType)));
+  }
+  if (PHONE_PARAMS.has(code) && typeof value.value === 'string') {
+    // Also the bare digits, which a `phone` search compares whatever punctuation either side used.
+    const digits = phoneDigits(value.value);
+    const rows = [row(value.system, value.value, null)];
+    if (digits && digits !== value.value) rows.push(row(value.system, digits, null));
+    return rows;
   }
   if (item.type === 'ContactPoint') return [row(value.system, value.value, null)];
   if ('code' in value || 'system' in value) return [row(value.system, value.code, value.display)];

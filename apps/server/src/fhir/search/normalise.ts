@@ -15,6 +15,18 @@ export function foldString(value: string): string {
     .slice(0, MAX_INDEXED_LENGTH);
 }
 
+/**
+ * A phone number as `phone` searches compare it: its digits, the last ten at most (so `+1 555 010 0199`,
+ * `(555) 010-0199` and `5550100199` meet). Undefined for values with fewer than seven digits.
+ */
+export function phoneDigits(value: string): string | undefined {
+  const digits = value.replace(/\D/g, '');
+  return digits.length >= 7 ? digits.slice(-10) : undefined;
+}
+
+/** The search parameters whose token values are phone numbers (ContactPoint where system = phone). */
+export const PHONE_PARAMS = new Set(['phone']);
+
 /** A half-open range [low, high) of instants (ISO strings); undefined ends are open. */
 export interface DateRange {
   low?: string;

@@ -1,4 +1,5 @@
 import { isResourceType } from '../core/definitions';
+import { PHONE_PARAMS, phoneDigits } from './normalise';
 import { DEFAULT_COUNT, MAX_COUNT } from './search-constants';
 import { COLUMN_PARAMS, type ParamDefinition, type ParamType, paramFor, paramsFor } from './search-definitions';
 import { decodeCursor } from './search-paging';
@@ -90,7 +91,10 @@ export function parseCondition(types: string[], name: string, raw: string, fullN
     if (raw !== 'true' && raw !== 'false') throw new ParamProblem(fullName, ':missing takes true or false');
     return { kind: 'missing', param, missing: raw === 'true' };
   }
-  if (!modifierText) return { kind: 'match', param, values: values(param, fullName, raw) };
+  if (!modifierText) {
+    const parsed = values(param, fullName, raw);
+    return { kind: 'match', param, values: PHONE_PARAMS.has(param.code) ? parsed.map(asPhoneDigits) : parsed };
+  }
   if (param.type === 'reference' && modifierText !== 'identifier') {
     if (!isResourceType(modifierText) || (param.targets.length && !param.targets.includes(modifierText))) {
       throw new ParamProblem(fullName, `'${modifierText}' is not a type ${code} can refer to`);
@@ -134,6 +138,13 @@ export function parseCondition(types: string[], name: string, raw: string, fullN
     return { kind: 'match', param, modifier, values: parseValues('string', raw) };
   }
   return { kind: 'match', param, modifier, values: values(param, fullName, raw) };
+}
+
+/** `phone=(555) 010-0199` finds the number however it was written (the index also holds its digits). */
+function asPhoneDigits(value: SearchValue): SearchValue {
+  if (value.type !== 'token' || value.code === undefined) return value;
+  const digits = phoneDigits(value.code);
+  return digits ? { ...value, code: digits } : value;
 }
 
 /** Chains deeper than this are refused: each level is another join. */

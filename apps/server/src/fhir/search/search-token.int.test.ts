@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fhirClient, type TestApp } from '../../../test/test-app';
+import { MIGRATIONS_DIR } from '../../platform/db';
 
 let app: TestApp;
 let fhir: ReturnType<typeof fhirClient>;
@@ -110,5 +113,45 @@ describe('token parameters', () => {
     expect(one.entry?.map((entry) => entry.resource!.id)).toEqual([ids[0]]);
     const two = await search(`Patient?_id=${ids[0]},${ids[1]}`);
     expect(two.entry).toHaveLength(2);
+  });
+
+  // Last: the patients it writes would change what the tests above count.
+  it('phone matches the digits, however either side punctuated them', async () => {
+    const written = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ family: 'Phone-A' }],
+      telecom: [{ system: 'phone', value: '+1 (555) 010-0199' }],
+    });
+    await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ family: 'Phone-B' }],
+      telecom: [{ system: 'phone', value: '5550100198' }],
+    });
+    for (const typed of [
+      '555-010-0199',
+      '5550100199',
+      '(555)%20010%200199',
+      '%2B15550100199',
+      '%2B1%20(555)%20010-0199',
+    ]) {
+      expect(await families(`Patient?family=phone-&phone=${typed}`), typed).toEqual(['Phone-A']);
+    }
+    expect(await families('Patient?family=phone-&phone=555-010-0198')).toEqual(['Phone-B']);
+    expect(await families('Patient?family=phone-&phone=555-010')).toEqual([]);
+    expect(await families('Patient?phone=555-1234')).toEqual(['Token-B']);
+    // `telecom` (phones, emails and the rest) still compares the value as written.
+    expect(await families('Patient?family=phone-&telecom=5550100198')).toEqual(['Phone-B']);
+    expect(await families('Patient?family=phone-&telecom=555-010-0198')).toEqual([]);
+
+    // Numbers indexed before phones had digits: the migration adds them.
+    await app.db.asOwner((db) =>
+      db.query(`DELETE FROM fhir_sp_token WHERE resource_id = $1 AND code = 'phone' AND value = '5550100199'`, [
+        written.id,
+      ]),
+    );
+    expect(await families('Patient?family=phone-&phone=555-010-0199')).toEqual([]);
+    const migration = readFileSync(join(MIGRATIONS_DIR, '0019_phone_search_digits.sql'), 'utf8');
+    await app.db.asOwner((db) => db.exec(migration));
+    expect(await families('Patient?family=phone-&phone=555-010-0199')).toEqual(['Phone-A']);
   });
 });
