@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
@@ -30,6 +30,8 @@ function precompress(): Plugin {
       outDir = config.build.outDir;
     },
     closeBundle() {
+      // A failed build reaches here too, with nothing written: its own error is the one to show.
+      if (!existsSync(outDir)) return;
       const walk = (folder: string): string[] =>
         readdirSync(folder).flatMap((name) => {
           const path = join(folder, name);

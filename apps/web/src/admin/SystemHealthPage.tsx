@@ -7,6 +7,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { PageHeader } from '../shared/PageHeader';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { formatBytes, formatDuration, formatPercent } from './health-summary';
+import { QueuesPanel } from './QueuesPanel';
 import { HEALTH_REFRESH_MS, useMetrics, useReadiness } from './useSystemHealth';
 
 function Stat({ label, value, detail, tone }: { label: string; value: ReactNode; detail?: ReactNode; tone?: string }) {
@@ -129,6 +130,8 @@ function SystemHealth() {
             detail="p99; high values mean a busy server"
           />
         </SimpleGrid>
+
+        <QueuesPanel queues={metrics.data?.queues} />
 
         <Paper withBorder radius="md" p="md">
           <Title order={2} size="h4" mb="sm">

@@ -4,6 +4,7 @@ import { isApiError } from '../api/api-error';
 import { useApi } from '../api/useApi';
 import { type HealthSummary, requestRate, summariseMetrics } from './health-summary';
 import { parsePrometheus } from './prometheus';
+import { summariseQueues } from './queue-summary';
 
 export const HEALTH_REFRESH_MS = 10_000;
 
@@ -39,10 +40,11 @@ export function useMetrics() {
     queryKey: ['platform', 'metrics'],
     queryFn: async ({ signal }) => {
       const text = await http.getText('/metrics', signal);
-      const summary = summariseMetrics(parsePrometheus(text), Date.now());
+      const samples = parsePrometheus(text);
+      const summary = summariseMetrics(samples, Date.now());
       previous.current = latest.current;
       latest.current = summary;
-      return { summary, rate: requestRate(previous.current, summary) };
+      return { summary, rate: requestRate(previous.current, summary), queues: summariseQueues(samples) };
     },
     refetchInterval: HEALTH_REFRESH_MS,
     staleTime: 0,

@@ -27,6 +27,7 @@ import {
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
+import type { Role } from '../auth/roles';
 import { useAuth } from '../auth/useAuth';
 import { InboxCountBadge } from '../inbox/InboxCountBadge';
 import { LiveIndicator } from '../live/LiveIndicator';
@@ -36,6 +37,8 @@ import { PatientSearchBox } from '../patients/PatientSearchBox';
 import { Redirect } from '../shared/Redirect';
 import { Logo } from './Logo';
 import { NAVIGATION, navigationFor } from './navigation';
+import { ShortcutsButton, ShortcutsHint } from './ShortcutsDialog';
+import { ShortcutsProvider } from './ShortcutsProvider';
 import { UserMenu } from './UserMenu';
 
 const ICONS: Record<string, ReactNode> = {
@@ -58,6 +61,15 @@ export function activeItemFor(pathname: string): string | undefined {
     .sort((a, b) => b.length - a.length)[0];
 }
 
+/** What every staff screen shares: live updates and keyboard shortcuts. */
+function FrameProviders({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  return (
+    <LiveProvider>
+      <ShortcutsProvider roles={roles}>{children}</ShortcutsProvider>
+    </LiveProvider>
+  );
+}
+
 export function AppFrame() {
   const { session, user } = useAuth();
   const location = useLocation();
@@ -76,7 +88,7 @@ export function AppFrame() {
   const active = activeItemFor(location.pathname);
 
   return (
-    <LiveProvider>
+    <FrameProviders roles={user.roles}>
       <AppShell
         header={{ height: 64 }}
         navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navigationOpen } }}
@@ -114,6 +126,9 @@ export function AppFrame() {
               </ActionIcon>
               <Box visibleFrom="md">
                 <LiveIndicator />
+              </Box>
+              <Box visibleFrom="sm">
+                <ShortcutsButton />
               </Box>
               <NotificationsMenu />
               {session.mode === 'development' && (
@@ -160,9 +175,7 @@ export function AppFrame() {
             </Stack>
           </AppShell.Section>
           <AppShell.Section>
-            <Text size="xs" c="dimmed" px="sm">
-              Press <kbd>/</kbd> to search patients
-            </Text>
+            <ShortcutsHint />
           </AppShell.Section>
         </AppShell.Navbar>
 
@@ -172,6 +185,6 @@ export function AppFrame() {
           </Box>
         </AppShell.Main>
       </AppShell>
-    </LiveProvider>
+    </FrameProviders>
   );
 }

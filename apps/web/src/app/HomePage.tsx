@@ -69,7 +69,7 @@ export function HomePage() {
             title="Find a patient"
             description={
               <>
-                By name, MRN or birth date. Press <kbd>/</kbd> from any screen.
+                By name, MRN, birth date or phone. Press <kbd>/</kbd> from any screen.
               </>
             }
             icon={<IconSearch size={22} />}

@@ -24,6 +24,8 @@ export function Logo({ tenantName }: { tenantName: string }) {
           <Text fw={700} size="lg" lh={1.1}>
             Meridian
           </Text>
+          {/* A space between the lines, so the visible text reads "Meridian <tenant>" as the label does. */}
+          {tenantName && ' '}
           {tenantName && (
             <Text size="xs" c="dimmed" lh={1.2} truncate maw={180}>
               {tenantName}

@@ -13,6 +13,7 @@ export const CHART_TABS = [
   'orders',
   'vitals',
   'notes',
+  'assessments',
   'encounters',
   'medications',
   'immunizations',

@@ -1,6 +1,6 @@
 import { Center, Loader, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../api/useApi';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { changePassword, DEVELOPMENT_USER, fetchSession, login, logout } from './auth-api';
@@ -10,6 +10,8 @@ import type { Session } from './session';
 
 export const SESSION_QUERY_KEY = ['auth', 'session'] as const;
 const DEVELOPMENT_ROLES_KEY = 'meridian.developmentRoles';
+// Written when this tab switches tenant: the browser's other tabs share its cookies, so they start over too.
+const TENANT_SWITCH_KEY = 'meridian.tenantSwitch';
 
 function storedDevelopmentRoles(): Role[] {
   try {
@@ -44,6 +46,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [sessionQuery.data, developmentUser]);
 
   const setSession = useCallback((next: Session) => queryClient.setQueryData(SESSION_QUERY_KEY, next), [queryClient]);
+  // Bumped by a tenant switch: the whole app under this provider mounts again, so no screen keeps anything
+  // (a list, a form, a live connection) from the tenant it left.
+  const [generation, setGeneration] = useState(0);
+
+  // Another tab switched tenant: this tab's cookies now belong to the new tenant, but what it shows does
+  // not. It starts over from the workspace home rather than show one tenant's records under another's.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === TENANT_SWITCH_KEY && event.newValue) window.location.assign('/');
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
 
   // A session that ends on its own (expiry, revocation elsewhere) sends the person back to sign-in.
   useEffect(() => {
@@ -85,6 +100,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           setSession({ status: 'signed-out', ...(development ? { signInUnavailable: true } : {}) });
         }
       },
+      async enterSwitchedTenant(user, goHome) {
+        const previousTenant = (query: { queryKey: readonly unknown[] }) =>
+          query.queryKey[0] !== SESSION_QUERY_KEY[0] || query.queryKey[1] !== SESSION_QUERY_KEY[1];
+        await queryClient.cancelQueries({ predicate: previousTenant });
+        queryClient.removeQueries({ predicate: previousTenant });
+        await goHome();
+        // And whatever started while going home: the app fetches afresh once it mounts again.
+        queryClient.removeQueries({ predicate: previousTenant });
+        setSession({ status: 'signed-in', mode: 'server', user });
+        setGeneration((current) => current + 1);
+        try {
+          window.localStorage.setItem(TENANT_SWITCH_KEY, `${user.tenant.id} ${Date.now()}`);
+        } catch {
+          // No storage (private mode): other tabs are not told.
+        }
+      },
       setDevelopmentRoles(roles) {
         window.sessionStorage.setItem(DEVELOPMENT_ROLES_KEY, JSON.stringify(roles));
         setDevelopmentRolesState(roles);
@@ -113,5 +144,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+  return (
+    <AuthContext.Provider value={value}>
+      <Fragment key={generation}>{children}</Fragment>
+    </AuthContext.Provider>
+  );
 }

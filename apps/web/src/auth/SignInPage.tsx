@@ -9,7 +9,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { Redirect } from '../shared/Redirect';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { SESSION_QUERY_KEY } from './AuthProvider';
-import { signInUnavailable } from './auth-api';
+import { lockoutMessage, signInUnavailable, type TenantChoice } from './auth-api';
 import { useAuth } from './useAuth';
 
 type Step = 'credentials' | 'totp' | 'tenant' | 'new-password';
@@ -17,19 +17,12 @@ type Step = 'credentials' | 'totp' | 'tenant' | 'new-password';
 const TITLES: Record<Step, { title: string; help: string }> = {
   credentials: { title: 'Sign in to Meridian', help: 'Use the email and password of your Meridian account.' },
   totp: { title: 'Two-step verification', help: 'Enter the 6-digit code from your authenticator app.' },
-  tenant: { title: 'Choose where to work', help: 'Your account belongs to several organizations.' },
+  tenant: { title: 'Choose where to work', help: 'Your account belongs to several organisations.' },
   'new-password': {
     title: 'Choose a new password',
     help: 'Your password was set by an administrator. Choose your own before you continue.',
   },
 };
-
-function lockoutMessage(error: unknown): string | undefined {
-  if (!isApiError(error) || error.code !== 'AUTH_ACCOUNT_LOCKED') return undefined;
-  const seconds = Number(error.details.retryAfterSeconds ?? 0);
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return `Too many failed attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
-}
 
 /**
  * Email and password, then a TOTP code or a tenant choice when the server asks, then a new password when
@@ -45,7 +38,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [tenant, setTenant] = useState<string | null>(null);
-  const [tenants, setTenants] = useState<string[]>([]);
+  const [tenants, setTenants] = useState<TenantChoice[]>([]);
   const [newPassword, setNewPassword] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -192,8 +185,8 @@ export function SignInPage() {
               )}
               {step === 'tenant' && (
                 <Select
-                  label="Organization"
-                  data={tenants}
+                  label="Organisation"
+                  data={tenants.map((choice) => ({ value: choice.id, label: choice.name }))}
                   value={tenant}
                   onChange={setTenant}
                   allowDeselect={false}

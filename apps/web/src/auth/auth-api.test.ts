@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrincipal } from './auth-api';
+import { ApiError } from '../api/api-error';
+import { lockoutMessage, parseMemberTenants, parsePrincipal, tenantChoices } from './auth-api';
 import { hasAnyRole, normaliseRoles } from './roles';
 
 describe('parsePrincipal', () => {
@@ -22,6 +23,57 @@ describe('parsePrincipal', () => {
       roles: ['front-desk', 'physician'],
       tenant: { id: 't1', name: '' },
     });
+  });
+
+  it('names the person and their organisation when the server does', () => {
+    const user = parsePrincipal(
+      { userId: 'u1', tenantId: 't1', tenantName: 'Harbour Clinic', name: 'Jane Doe', roles: ['nurse'] },
+      'jane@clinic.example',
+    );
+    expect(user).toMatchObject({ displayName: 'Jane Doe', tenant: { id: 't1', name: 'Harbour Clinic' } });
+  });
+});
+
+describe('tenants', () => {
+  it('offers the tenants of a sign-in question by name, by id when the server gives no names', () => {
+    expect(
+      tenantChoices({
+        tenants: ['t1', 't2'],
+        choices: [
+          { id: 't1', name: 'Harbour Clinic' },
+          { id: 't2', name: 'Upland Practice' },
+        ],
+      }),
+    ).toEqual([
+      { id: 't1', name: 'Harbour Clinic' },
+      { id: 't2', name: 'Upland Practice' },
+    ]);
+    expect(tenantChoices({ tenants: ['t1', 't2'] })).toEqual([
+      { id: 't1', name: 't1' },
+      { id: 't2', name: 't2' },
+    ]);
+  });
+
+  it('reads the person’s organisations with the current one marked, skipping malformed entries', () => {
+    expect(
+      parseMemberTenants({
+        tenants: [
+          { id: 't1', name: 'Harbour Clinic', slug: 'harbour', roles: ['nurse'], current: true },
+          { id: 't2', name: '', current: false },
+          { name: 'no id' },
+        ],
+      }),
+    ).toEqual([
+      { id: 't1', name: 'Harbour Clinic', current: true },
+      { id: 't2', name: 't2', current: false },
+    ]);
+    expect(parseMemberTenants(undefined)).toEqual([]);
+  });
+
+  it('says how long a locked account waits, in minutes', () => {
+    const locked = new ApiError(429, 'locked', [], 'r1', 'AUTH_ACCOUNT_LOCKED', { retryAfterSeconds: 61 });
+    expect(lockoutMessage(locked)).toBe('Too many failed attempts. Try again in 2 minutes.');
+    expect(lockoutMessage(new ApiError(403, 'no', [], 'r1', 'AUTH_SWITCH_NOT_MEMBER'))).toBeUndefined();
   });
 });
 

@@ -8,8 +8,12 @@ import type { Session, SessionUser } from './session';
  * (`session: 'cookie'`); the page only learns who is signed in.
  *   POST /auth/login   { email, password, tenant?, totp?, session: 'cookie' } -> { tenant, password_change_required? }
  *                      401 AUTH_MFA_REQUIRED: ask for the TOTP code and send it with the same call
- *                      400 AUTH_TENANT_CHOICE { tenants }: ask which tenant
- *   GET  /auth/me      the principal { userId, tenantId, roles, ... }; 401 when signed out, 404 without identity
+ *                      400 AUTH_TENANT_CHOICE { tenants, choices: [{ id, name }] }: ask which tenant
+ *   GET  /auth/me      the principal { userId, tenantId, tenantName, name, roles, ... }; 401 when signed out,
+ *                      404 without identity
+ *   GET  /auth/tenants { tenants: [{ id, name, slug, roles, current }] }: the person's organisations
+ *   POST /auth/switch-tenant { tenant, totp? } -> new session cookies in that tenant, the old sign-in ended
+ *                      403 AUTH_SWITCH_MFA_REQUIRED: ask for the TOTP code and send it with the same call
  *   POST /auth/password { currentPassword, newPassword }
  *   POST /auth/logout
  */
@@ -21,10 +25,23 @@ export interface Credentials {
   totp?: string;
 }
 
+/** An organisation (tenant) the person can work in. */
+export interface TenantChoice {
+  id: string;
+  name: string;
+}
+
 export type LoginResult =
   | { status: 'signed-in'; user: SessionUser; passwordChangeRequired: boolean }
   | { status: 'mfa-required' }
-  | { status: 'tenant-choice'; tenants: string[] };
+  | { status: 'tenant-choice'; tenants: TenantChoice[] };
+
+/** An organisation the signed-in person belongs to, as `GET /auth/tenants` lists it. */
+export interface MemberTenant extends TenantChoice {
+  current: boolean;
+}
+
+export type SwitchResult = { status: 'switched'; user: SessionUser } | { status: 'mfa-required' };
 
 export const DEVELOPMENT_USER: SessionUser = {
   id: 'development-user',
@@ -94,7 +111,7 @@ export async function login(http: HttpClient, credentials: Credentials): Promise
   } catch (error) {
     if (isApiError(error) && error.code === 'AUTH_MFA_REQUIRED') return { status: 'mfa-required' };
     if (isApiError(error) && error.code === 'AUTH_TENANT_CHOICE' && Array.isArray(error.details.tenants)) {
-      return { status: 'tenant-choice', tenants: error.details.tenants.map(String) };
+      return { status: 'tenant-choice', tenants: tenantChoices(error.details) };
     }
     throw error;
   }
@@ -109,6 +126,58 @@ export async function login(http: HttpClient, credentials: Credentials): Promise
     user: parsePrincipal(body, credentials.email),
     passwordChangeRequired: answer.password_change_required === true,
   };
+}
+
+/** The tenants a sign-in may open in, by name when the server gives names (else by id). */
+export function tenantChoices(details: Record<string, unknown>): TenantChoice[] {
+  if (Array.isArray(details.choices)) {
+    const named = details.choices
+      .map(asRecord)
+      .filter((choice) => typeof choice.id === 'string')
+      .map((choice) => ({ id: String(choice.id), name: String(choice.name || choice.id) }));
+    if (named.length) return named;
+  }
+  return (Array.isArray(details.tenants) ? details.tenants : []).map((id) => ({ id: String(id), name: String(id) }));
+}
+
+export function parseMemberTenants(body: unknown): MemberTenant[] {
+  const tenants = asRecord(body).tenants;
+  return (Array.isArray(tenants) ? tenants : [])
+    .map(asRecord)
+    .filter((tenant) => typeof tenant.id === 'string')
+    .map((tenant) => ({
+      id: String(tenant.id),
+      name: typeof tenant.name === 'string' && tenant.name ? tenant.name : String(tenant.id),
+      current: tenant.current === true,
+    }));
+}
+
+export async function fetchMemberTenants(http: HttpClient, signal?: AbortSignal): Promise<MemberTenant[]> {
+  const { body } = await http.request<unknown>('/auth/tenants', signal ? { signal } : {});
+  return parseMemberTenants(body);
+}
+
+/**
+ * Moves this browser's sign-in to another of the person's tenants. The server replaces the session
+ * cookies and ends the old sign-in; the answer is the person as the new tenant sees them.
+ */
+export async function switchTenant(http: HttpClient, tenant: string, totp?: string): Promise<SwitchResult> {
+  try {
+    await http.request('/auth/switch-tenant', { method: 'POST', body: { tenant, ...(totp ? { totp } : {}) } });
+  } catch (error) {
+    if (isApiError(error) && error.code === 'AUTH_SWITCH_MFA_REQUIRED') return { status: 'mfa-required' };
+    throw error;
+  }
+  const { body } = await http.request<unknown>('/auth/me');
+  return { status: 'switched', user: parsePrincipal(body) };
+}
+
+/** The words for a lockout answer (`AUTH_ACCOUNT_LOCKED`), or undefined for any other error. */
+export function lockoutMessage(error: unknown): string | undefined {
+  if (!isApiError(error) || error.code !== 'AUTH_ACCOUNT_LOCKED') return undefined;
+  const seconds = Number(error.details.retryAfterSeconds ?? 0);
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `Too many failed attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
 }
 
 export async function changePassword(http: HttpClient, currentPassword: string, newPassword: string): Promise<void> {

@@ -38,7 +38,7 @@ export function WaitingPatients({
           label="Find a patient to admit"
           type="search"
           autoComplete="off"
-          placeholder="Name, MRN or birth date"
+          placeholder="Name, MRN, birth date or phone"
           leftSection={<IconSearch size={16} aria-hidden />}
           value={text}
           onChange={(event) => setText(event.currentTarget.value)}

@@ -42,7 +42,7 @@ function BillingDesk() {
             ) : (
               <EmptyState title="Find a patient">
                 <Text span size="sm">
-                  Search by name, MRN or birth date to see their visits, charges, invoices and balance.
+                  Search by name, MRN, birth date or phone to see their visits, charges, invoices and balance.
                 </Text>
               </EmptyState>
             )}

@@ -4,6 +4,7 @@ import { IconCash, IconFileTypePdf, IconSend } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { notifyDone } from '../admin/notify';
 import { formatFhirDate } from '../format/dates';
+import { invoiceNumber } from '../payments/invoice-number';
 import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
@@ -18,11 +19,6 @@ const STATUS_COLOR: Record<string, string> = {
   Paid: 'teal.9',
   Cancelled: 'red.9',
 };
-
-/** A short number a person can read out: the first block of the invoice id. */
-export function invoiceNumber(id: string): string {
-  return id.split('-')[0]!.toUpperCase();
-}
 
 export function InvoicesPanel({
   patient,

@@ -1,23 +1,21 @@
 import { Alert, Button, Group, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { isApiError } from '../api/api-error';
+import { invoiceNumber } from '../payments/invoice-number';
+import { TEST_CARDS } from '../payments/test-cards';
+import { usePaymentAttempt } from '../payments/usePaymentAttempt';
 import type { PickedPatient } from '../schedule/PatientPicker';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import type { PaymentRequest } from './billing-api';
 import { balanceIn, type InvoiceSummary, type PaymentRow } from './billing-display';
 import { fieldOfError } from './charge-form';
-import { invoiceNumber } from './InvoicesPanel';
 import { formatMoney, minorToInput, parseAmountInput } from './money';
-import { attemptFor, outcomeOfError, type PaymentAttempt, startAttempt } from './payment-attempt';
 import { useBillingApi, useRefreshAccount } from './useBilling';
 
 /** The development gateway's test cards; a real gateway would hand the desk a token from its terminal. */
-const TEST_CARDS = [
-  { value: 'tok_visa', label: 'Test card: Visa, approved' },
-  { value: 'tok_declined', label: 'Test card: declined' },
-];
+const CARD_CHOICES = TEST_CARDS.map((card) => ({ value: card.token, label: `Test card: ${card.label}` }));
 
 /**
  * Takes a cash or card payment on an invoice. One Idempotency-Key per payment attempt: a double click, a
@@ -39,8 +37,6 @@ export function PaymentDialog({
   const [method, setMethod] = useState<'card' | 'cash'>('card');
   const [card, setCard] = useState<string | null>('tok_visa');
   const [amountError, setAmountError] = useState<string | undefined>();
-  const attempt = useRef<PaymentAttempt>(startAttempt());
-  const sending = useRef(false);
   const [paid, setPaid] = useState<PaymentRow | null>(null);
   const balance = useQuery({
     queryKey: ['billing', patient.id, 'balance'],
@@ -48,54 +44,34 @@ export function PaymentDialog({
     enabled: paid !== null,
   });
 
-  const pay = useMutation({
-    mutationFn: async (request: PaymentRequest) => {
-      const next = attemptFor(attempt.current, JSON.stringify(request));
-      attempt.current = next;
-      try {
-        const payment = await billing.pay(request, next.key);
-        attempt.current = { ...next, outcome: 'succeeded' };
-        return payment;
-      } catch (error) {
-        attempt.current = { ...next, outcome: outcomeOfError(error) };
-        throw error;
-      }
-    },
-    onSuccess: async (payment) => {
+  const pay = usePaymentAttempt((request: PaymentRequest, key: string) => billing.pay(request, key), {
+    onSuccess: async (payment: PaymentRow) => {
       setPaid(payment);
       await refresh();
     },
   });
 
   const submit = () => {
-    if (sending.current || pay.isPending) return;
+    if (pay.isPending) return;
     const parsed = parseAmountInput(amount, invoice.currency);
     if (!parsed.ok) {
       setAmountError(parsed.error);
       return;
     }
     setAmountError(undefined);
-    sending.current = true;
-    pay.mutate(
-      {
-        patient: patient.id,
-        invoice: invoice.id,
-        amount: parsed.minor,
-        currency: invoice.currency,
-        method,
-        ...(method === 'card' ? { card: { token: card ?? '' } } : {}),
-      },
-      {
-        onSettled: () => {
-          sending.current = false;
-        },
-      },
-    );
+    pay.submit({
+      patient: patient.id,
+      invoice: invoice.id,
+      amount: parsed.minor,
+      currency: invoice.currency,
+      method,
+      ...(method === 'card' ? { card: { token: card ?? '' } } : {}),
+    });
   };
 
   const field = fieldOfError(pay.error);
   const message = isApiError(pay.error) ? pay.error.message : undefined;
-  const mayHaveGoneThrough = pay.isError && outcomeOfError(pay.error) === 'unknown';
+  const mayHaveGoneThrough = pay.mayHaveGoneThrough;
 
   return (
     <Modal opened onClose={onClose} title={`Payment on invoice ${number}`} closeButtonProps={{ 'aria-label': 'Close' }}>
@@ -167,7 +143,7 @@ export function PaymentDialog({
             {method === 'card' && (
               <Select
                 label="Card (development gateway)"
-                data={TEST_CARDS}
+                data={CARD_CHOICES}
                 value={card}
                 onChange={setCard}
                 allowDeselect={false}

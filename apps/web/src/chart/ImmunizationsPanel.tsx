@@ -3,11 +3,13 @@ import type { Immunization } from '@medplum/fhirtypes';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
-import { ErrorAlert } from '../shared/ErrorAlert';
 import { CodeTypeahead } from './CodeTypeahead';
 import { codeText } from './clinical-display';
 import type { Concept, NewImmunization } from './clinical-lists-api';
-import { errorField, FORM_STYLE, FormBox, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { EnteredInErrorButton } from './EnteredInErrorButton';
+import { DateField, ListForm, useFormErrors } from './list-form';
+import { today } from './list-options';
+import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
 type Field = 'vaccine' | 'occurrence' | 'lotNumber';
@@ -17,83 +19,59 @@ function AddImmunizationForm({ patientId, onDone }: { patientId: string; onDone:
   const api = useClinicalListsApi();
   const [text, setText] = useState('');
   const [vaccine, setVaccine] = useState<Concept>();
-  const [given, setGiven] = useState(new Date().toISOString().slice(0, 10));
+  const [given, setGiven] = useState(today());
   const [lot, setLot] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const { errors, unplaced, submit } = useFormErrors(FIELDS);
   const add = useListChange('immunizations', patientId, (input: NewImmunization) =>
     api.addImmunization(patientId, input),
   );
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (!vaccine) {
-      setErrors({ vaccine: 'Choose the vaccine (CVX) from the list' });
-      return;
-    }
-    setErrors({});
-    try {
-      await add.mutateAsync({
-        vaccine: { code: vaccine.code, display: vaccine.display },
-        ...(given ? { occurrence: given } : {}),
-        ...(lot.trim() ? { lotNumber: lot.trim() } : {}),
-      });
-      onDone();
-    } catch (error) {
-      const field = errorField(error, FIELDS);
-      if (field) setErrors({ [field]: (error as Error).message });
-    }
+  const onSubmit = async () => {
+    const checks = { vaccine: vaccine ? undefined : 'Choose the vaccine (CVX) from the list' };
+    const input = (chosen: Concept): NewImmunization => ({
+      vaccine: { code: chosen.code, display: chosen.display },
+      ...(given ? { occurrence: given } : {}),
+      ...(lot.trim() ? { lotNumber: lot.trim() } : {}),
+    });
+    if (await submit(checks, () => add.mutateAsync(input(vaccine!)))) onDone();
   };
   return (
-    <FormBox title="Record an immunization">
-      <form onSubmit={submit} aria-label="Record an immunization" noValidate style={FORM_STYLE}>
-        <Stack gap="sm">
-          {add.isError && !errorField(add.error, FIELDS) && (
-            <ErrorAlert title="The immunization was not recorded" error={add.error} />
-          )}
-          <Group align="flex-start" grow wrap="wrap">
-            <CodeTypeahead
-              label="Vaccine"
-              system="cvx"
-              description="Search CVX by code or name"
-              value={text}
-              onChange={(next, chosen) => {
-                setText(next);
-                setVaccine(chosen);
-              }}
-              error={errors.vaccine}
-              required
-            />
-            <TextInput
-              label="Given on"
-              type="date"
-              value={given}
-              onChange={(event) => setGiven(event.currentTarget.value)}
-              error={errors.occurrence}
-              maw={200}
-            />
-            <TextInput
-              label="Lot number"
-              value={lot}
-              onChange={(event) => setLot(event.currentTarget.value)}
-              error={errors.lotNumber}
-              maw={200}
-              autoComplete="off"
-            />
-          </Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onDone}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              Record immunization
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </FormBox>
+    <ListForm
+      title="Record an immunization"
+      failed="The immunization was not recorded"
+      submitLabel="Record immunization"
+      pending={add.isPending}
+      unplaced={unplaced}
+      onSubmit={onSubmit}
+      onCancel={onDone}
+    >
+      <Group align="flex-start" grow wrap="wrap">
+        <CodeTypeahead
+          label="Vaccine"
+          system="cvx"
+          description="Search CVX by code or name"
+          value={text}
+          onChange={(next, chosen) => {
+            setText(next);
+            setVaccine(chosen);
+          }}
+          error={errors.vaccine}
+          required
+        />
+        <DateField label="Given on" value={given} onChange={setGiven} error={errors.occurrence} />
+        <TextInput
+          label="Lot number"
+          value={lot}
+          onChange={(event) => setLot(event.currentTarget.value)}
+          error={errors.lotNumber}
+          maw={200}
+          autoComplete="off"
+        />
+      </Group>
+    </ListForm>
   );
 }
 
-/** The Immunizations tab: vaccines given (CVX), recording one. */
+/** The Immunizations tab: vaccines given (CVX), recording one, marking one entered in error. */
 export function ImmunizationsPanel({ patientId }: { patientId: string }) {
   const canEdit = useCanChart();
   const [adding, setAdding] = useState(false);
@@ -117,7 +95,7 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }) {
         query={list}
         rows={list.data?.items}
         empty="No immunizations recorded"
-        headers={['Vaccine', 'CVX', 'Status', 'Given', 'Lot']}
+        headers={['Vaccine', 'CVX', 'Status', 'Given', 'Lot', ...(canEdit ? ['Actions'] : [])]}
         row={(immunization) => (
           <Table.Tr key={immunization.id}>
             <Table.Td fw={600}>{codeText(immunization.vaccineCode) || '—'}</Table.Td>
@@ -129,6 +107,16 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }) {
               {formatFhirDateTime(immunization.occurrenceDateTime) || immunization.occurrenceString || '—'}
             </Table.Td>
             <Table.Td>{immunization.lotNumber ?? '—'}</Table.Td>
+            {canEdit && (
+              <Table.Td>
+                <EnteredInErrorButton
+                  list="immunizations"
+                  patientId={patientId}
+                  id={immunization.id!}
+                  name={codeText(immunization.vaccineCode) || 'this immunization'}
+                />
+              </Table.Td>
+            )}
           </Table.Tr>
         )}
       />

@@ -4,7 +4,7 @@ import { IconAlertTriangle, IconFlag } from '@tabler/icons-react';
 import { ageFrom, formatFhirDate } from '../format/dates';
 import { formatPatientName, genderLabel, mrnOf, otherIdentifiers } from '../patients/patient-display';
 import { codeText } from './clinical-display';
-import { allergySummary } from './problem-list';
+import { allergyLabel, allergySummary } from './problem-list';
 import { useChartSearch } from './useChartSearch';
 
 function AllergySummary({ patientId }: { patientId: string }) {
@@ -26,7 +26,7 @@ function AllergySummary({ patientId }: { patientId: string }) {
       </Badge>
     );
   }
-  const names = current.map((allergy) => codeText(allergy.code)).filter(Boolean);
+  const names = current.map((allergy) => allergyLabel(allergy, codeText(allergy.code))).filter(Boolean);
   return (
     <Tooltip label={names.join(', ') || 'Allergies recorded'} withArrow>
       <Badge

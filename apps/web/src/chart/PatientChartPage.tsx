@@ -10,8 +10,10 @@ import { TableSkeleton } from '../shared/TableSkeleton';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { ClinicalTable } from './ClinicalTable';
 import { CHART_SECTIONS, type ChartSection } from './chart-sections';
+import { useChartShortcuts } from './chart-shortcuts';
 import { CLINICIAN_TABS } from './clinician-tabs';
 import { PatientBanner } from './PatientBanner';
+import { usePrefetchChartSearches } from './useChartSearch';
 
 /** The chart's tabs in CHART_TABS order: a clinician workspace where there is one, else the read-only list. */
 interface ChartTabEntry {
@@ -38,7 +40,14 @@ export function PatientChartPage() {
     queryKey: ['fhir', 'Patient', 'read', patientId],
     queryFn: ({ signal }) => fhir.read('Patient', patientId, signal),
   });
+  // The banner's allergies and flags and the open tab's list need only the id: asked for with the patient.
+  const openSection = TABS.find((entry) => entry.tab === tab)?.section;
+  usePrefetchChartSearches(
+    ['AllergyIntolerance', 'Flag', ...(openSection ? [openSection.resourceType] : [])],
+    patientId,
+  );
   useDocumentTitle(patient.data ? formatPatientName(patient.data) : 'Patient chart');
+  useChartShortcuts(patientId, tab, TABS);
 
   if (patient.isPending) {
     return (

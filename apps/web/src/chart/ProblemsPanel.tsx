@@ -1,4 +1,4 @@
-import { Button, Group, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import type { Condition } from '@medplum/fhirtypes';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -7,7 +7,9 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { CodeTypeahead } from './CodeTypeahead';
 import { codeText } from './clinical-display';
 import type { Concept } from './clinical-lists-api';
-import { errorField, FORM_STYLE, FormBox, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { DateField, ListForm, useFormErrors } from './list-form';
+import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { ProblemEditor } from './ProblemEditor';
 import { type ProblemFilter, problemCode, problemStatus, problemsShown } from './problem-list';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
@@ -16,86 +18,71 @@ function AddProblemForm({ patientId, onDone }: { patientId: string; onDone: () =
   const [text, setText] = useState('');
   const [concept, setConcept] = useState<Concept>();
   const [onset, setOnset] = useState('');
-  const [errors, setErrors] = useState<{ code?: string; onset?: string }>({});
+  // A refusal of the code or the text is shown on the one field that takes both.
+  const { errors, unplaced, submit } = useFormErrors((path) =>
+    path.startsWith('onset') ? 'onset' : path.startsWith('code') || path.startsWith('text') ? 'code' : undefined,
+  );
   const add = useListChange('problems', patientId, () =>
     api.addProblem(patientId, {
       ...(concept ? { code: { code: concept.code, display: concept.display } } : { text: text.trim() }),
       ...(onset ? { onset } : {}),
     }),
   );
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) {
-      setErrors({ code: 'Type a diagnosis, or choose an ICD-10-CM code' });
-      return;
-    }
-    setErrors({});
-    try {
-      await add.mutateAsync(undefined);
-      onDone();
-    } catch (error) {
-      const field = errorField(error, ['code', 'text', 'onset'] as const);
-      if (field === 'onset') setErrors({ onset: (error as Error).message });
-      else if (field) setErrors({ code: (error as Error).message });
-    }
+  const onSubmit = async () => {
+    const checks = { code: text.trim() ? undefined : 'Type a diagnosis, or choose an ICD-10-CM code' };
+    if (await submit(checks, () => add.mutateAsync(undefined))) onDone();
   };
-  const unplaced = add.isError && !errorField(add.error, ['code', 'text', 'onset'] as const);
   return (
-    <FormBox title="Add a problem">
-      <form onSubmit={submit} aria-label="Add a problem" noValidate style={FORM_STYLE}>
-        <Stack gap="sm">
-          {unplaced && <ErrorAlert title="The problem was not added" error={add.error} />}
-          <Group align="flex-start" grow wrap="wrap">
-            <CodeTypeahead
-              label="Problem"
-              system="icd-10-cm"
-              description="Search ICD-10-CM by code or words, or type free text"
-              value={text}
-              onChange={(next, chosen) => {
-                setText(next);
-                setConcept(chosen);
-              }}
-              error={errors.code}
-              required
-            />
-            <TextInput
-              label="Onset"
-              type="date"
-              description="Optional"
-              value={onset}
-              onChange={(event) => setOnset(event.currentTarget.value)}
-              error={errors.onset}
-              maw={220}
-            />
-          </Group>
-          <Text size="xs" c="dimmed" aria-live="polite">
-            {concept ? `Coded as ICD-10-CM ${concept.code}` : text.trim() ? 'Recorded as free text' : ''}
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onDone}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              Add problem
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </FormBox>
+    <ListForm
+      title="Add a problem"
+      failed="The problem was not added"
+      submitLabel="Add problem"
+      pending={add.isPending}
+      unplaced={unplaced}
+      onSubmit={onSubmit}
+      onCancel={onDone}
+    >
+      <Group align="flex-start" grow wrap="wrap">
+        <CodeTypeahead
+          label="Problem"
+          system="icd-10-cm"
+          description="Search ICD-10-CM by code or words, or type free text"
+          value={text}
+          onChange={(next, chosen) => {
+            setText(next);
+            setConcept(chosen);
+          }}
+          error={errors.code}
+          required
+        />
+        <DateField label="Onset" description="Optional" value={onset} onChange={setOnset} error={errors.onset} />
+      </Group>
+      <Text size="xs" c="dimmed" aria-live="polite">
+        {concept ? `Coded as ICD-10-CM ${concept.code}` : text.trim() ? 'Recorded as free text' : ''}
+      </Text>
+    </ListForm>
   );
 }
 
-/** The Problems tab: the problem list (active or resolved), adding with ICD-10-CM, resolving, recurrences. */
+const EMPTY: Record<ProblemFilter, string> = {
+  active: 'No active problems',
+  resolved: 'No resolved problems',
+  all: 'No problems recorded',
+};
+
+/** The Problems tab: the problem list (active or resolved), adding with ICD-10-CM, resolving, editing. */
 export function ProblemsPanel({ patientId }: { patientId: string }) {
   const canEdit = useCanChart();
   const api = useClinicalListsApi();
   const [filter, setFilter] = useState<ProblemFilter>('active');
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string>();
   const list = useClinicalList('problems', patientId);
   const change = useListChange('problems', patientId, ({ id, to }: { id: string; to: 'resolved' | 'recurrence' }) =>
     to === 'resolved' ? api.resolveProblem(patientId, id) : api.problemRecurred(patientId, id),
   );
   const rows = list.data ? problemsShown(list.data.items, filter) : undefined;
+  const edited = list.data?.items.find((problem) => problem.id === editing);
 
   return (
     <Stack gap="md">
@@ -123,23 +110,21 @@ export function ProblemsPanel({ patientId }: { patientId: string }) {
         }
       />
       {adding && <AddProblemForm patientId={patientId} onDone={() => setAdding(false)} />}
+      {edited && (
+        <ProblemEditor key={edited.id} patientId={patientId} problem={edited} onDone={() => setEditing(undefined)} />
+      )}
       {change.isError && <ErrorAlert title="The problem was not changed" error={change.error} />}
       <ListTable<Condition>
         label="Problems"
         query={list}
         rows={rows}
-        empty={
-          filter === 'resolved'
-            ? 'No resolved problems'
-            : filter === 'active'
-              ? 'No active problems'
-              : 'No problems recorded'
-        }
+        empty={EMPTY[filter]}
         headers={['Problem', 'Code', 'Status', 'Onset', 'Resolved', 'Recorded', ...(canEdit ? ['Actions'] : [])]}
         row={(problem) => {
           const status = problemStatus(problem);
           const name = codeText(problem.code) || 'Unnamed problem';
           const busy = change.isPending && change.variables?.id === problem.id;
+          const gone = status === 'resolved' || status === 'inactive';
           return (
             <Table.Tr key={problem.id}>
               <Table.Td fw={600}>{name}</Table.Td>
@@ -158,27 +143,27 @@ export function ProblemsPanel({ patientId }: { patientId: string }) {
               <Table.Td>{formatFhirDateTime(problem.recordedDate) || '—'}</Table.Td>
               {canEdit && (
                 <Table.Td>
-                  {status === 'resolved' || status === 'inactive' || status === 'remission' ? (
+                  <Group gap={6} wrap="nowrap">
+                    {status !== 'remission' && (
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        loading={busy}
+                        onClick={() => change.mutate({ id: problem.id!, to: gone ? 'recurrence' : 'resolved' })}
+                        aria-label={gone ? `Mark ${name} as recurred` : `Resolve ${name} today`}
+                      >
+                        {gone ? 'Recurrence' : 'Resolve'}
+                      </Button>
+                    )}
                     <Button
                       size="compact-xs"
                       variant="default"
-                      loading={busy}
-                      onClick={() => change.mutate({ id: problem.id!, to: 'recurrence' })}
-                      aria-label={`Mark ${name} as recurred`}
+                      onClick={() => setEditing(problem.id)}
+                      aria-label={`Edit ${name}`}
                     >
-                      Recurrence
+                      Edit
                     </Button>
-                  ) : (
-                    <Button
-                      size="compact-xs"
-                      variant="default"
-                      loading={busy}
-                      onClick={() => change.mutate({ id: problem.id!, to: 'resolved' })}
-                      aria-label={`Resolve ${name}`}
-                    >
-                      Resolve
-                    </Button>
-                  )}
+                  </Group>
                 </Table.Td>
               )}
             </Table.Tr>

@@ -3,10 +3,12 @@ import type { Procedure } from '@medplum/fhirtypes';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
-import { ErrorAlert } from '../shared/ErrorAlert';
 import { codesText, codeText, periodText } from './clinical-display';
 import type { NewProcedure } from './clinical-lists-api';
-import { errorField, FORM_STYLE, FormBox, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { EnteredInErrorButton } from './EnteredInErrorButton';
+import { DateField, ListForm, useFormErrors } from './list-form';
+import { today } from './list-options';
+import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
 type Field = 'code' | 'performed';
@@ -15,64 +17,40 @@ const FIELDS: readonly Field[] = ['code', 'performed'];
 function AddProcedureForm({ patientId, onDone }: { patientId: string; onDone: () => void }) {
   const api = useClinicalListsApi();
   const [text, setText] = useState('');
-  const [performed, setPerformed] = useState(new Date().toISOString().slice(0, 10));
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [performed, setPerformed] = useState(today());
+  const { errors, unplaced, submit } = useFormErrors(FIELDS);
   const add = useListChange('procedures', patientId, (input: NewProcedure) => api.addProcedure(patientId, input));
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) {
-      setErrors({ code: 'Describe the procedure' });
-      return;
-    }
-    setErrors({});
-    try {
-      await add.mutateAsync({ code: text.trim(), ...(performed ? { performed } : {}) });
-      onDone();
-    } catch (error) {
-      const field = errorField(error, FIELDS);
-      if (field) setErrors({ [field]: (error as Error).message });
-    }
+  const onSubmit = async () => {
+    const checks = { code: text.trim() ? undefined : 'Describe the procedure' };
+    const input: NewProcedure = { code: text.trim(), ...(performed ? { performed } : {}) };
+    if (await submit(checks, () => add.mutateAsync(input))) onDone();
   };
   return (
-    <FormBox title="Record a procedure">
-      <form onSubmit={submit} aria-label="Record a procedure" noValidate style={FORM_STYLE}>
-        <Stack gap="sm">
-          {add.isError && !errorField(add.error, FIELDS) && (
-            <ErrorAlert title="The procedure was not recorded" error={add.error} />
-          )}
-          <Group align="flex-start" grow wrap="wrap">
-            <TextInput
-              label="Procedure"
-              required
-              value={text}
-              onChange={(event) => setText(event.currentTarget.value)}
-              error={errors.code}
-              autoComplete="off"
-            />
-            <TextInput
-              label="Performed on"
-              type="date"
-              value={performed}
-              onChange={(event) => setPerformed(event.currentTarget.value)}
-              error={errors.performed}
-              maw={200}
-            />
-          </Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onDone}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              Record procedure
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </FormBox>
+    <ListForm
+      title="Record a procedure"
+      failed="The procedure was not recorded"
+      submitLabel="Record procedure"
+      pending={add.isPending}
+      unplaced={unplaced}
+      onSubmit={onSubmit}
+      onCancel={onDone}
+    >
+      <Group align="flex-start" grow wrap="wrap">
+        <TextInput
+          label="Procedure"
+          required
+          value={text}
+          onChange={(event) => setText(event.currentTarget.value)}
+          error={errors.code}
+          autoComplete="off"
+        />
+        <DateField label="Performed on" value={performed} onChange={setPerformed} error={errors.performed} />
+      </Group>
+    </ListForm>
   );
 }
 
-/** The Procedures tab: procedures done or planned, recording one. */
+/** The Procedures tab: procedures done or planned, recording one, marking one entered in error. */
 export function ProceduresPanel({ patientId }: { patientId: string }) {
   const canEdit = useCanChart();
   const [adding, setAdding] = useState(false);
@@ -96,7 +74,7 @@ export function ProceduresPanel({ patientId }: { patientId: string }) {
         query={list}
         rows={list.data?.items}
         empty="No procedures recorded"
-        headers={['Procedure', 'Status', 'Performed', 'Reason']}
+        headers={['Procedure', 'Status', 'Performed', 'Reason', ...(canEdit ? ['Actions'] : [])]}
         row={(procedure) => (
           <Table.Tr key={procedure.id}>
             <Table.Td fw={600}>{codeText(procedure.code) || '—'}</Table.Td>
@@ -110,6 +88,16 @@ export function ProceduresPanel({ patientId }: { patientId: string }) {
                 '—'}
             </Table.Td>
             <Table.Td>{codesText(procedure.reasonCode) || '—'}</Table.Td>
+            {canEdit && (
+              <Table.Td>
+                <EnteredInErrorButton
+                  list="procedures"
+                  patientId={patientId}
+                  id={procedure.id!}
+                  name={codeText(procedure.code) || 'this procedure'}
+                />
+              </Table.Td>
+            )}
           </Table.Tr>
         )}
       />

@@ -37,6 +37,11 @@ export const CLINICIAN_TABS: { tab: ChartTab; label: string; Panel: Panel }[] = 
   { tab: 'vitals', label: 'Vitals', Panel: VitalsPanel },
   { tab: 'notes', label: 'Notes', Panel: NotesPanel },
   {
+    tab: 'assessments',
+    label: 'Assessments',
+    Panel: lazyPanel(() => import('./AssessmentsPanel').then((m) => m.AssessmentsPanel)),
+  },
+  {
     tab: 'immunizations',
     label: 'Immunizations',
     Panel: lazyPanel(() => import('./ImmunizationsPanel').then((m) => m.ImmunizationsPanel)),

@@ -1,6 +1,5 @@
 import { Badge, Group, Paper, Stack, Table, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { isApiError } from '../api/api-error';
 import { hasAnyRole } from '../auth/roles';
 import { useAuth } from '../auth/useAuth';
 import { EmptyState } from '../shared/EmptyState';
@@ -26,7 +25,8 @@ const STATUS_COLORS: Record<string, string> = {
 export function StatusBadge({ value, label }: { value: string | undefined; label?: string }) {
   if (!value) return <>—</>;
   return (
-    <Badge variant="outline" color={STATUS_COLORS[value] ?? 'meridian'} tt="none" radius="sm">
+    // Never cut short to "acti…" when a wide table squeezes its column.
+    <Badge variant="outline" color={STATUS_COLORS[value] ?? 'meridian'} tt="none" radius="sm" miw="max-content">
       {label ?? value}
     </Badge>
   );
@@ -36,13 +36,6 @@ export function StatusBadge({ value, label }: { value: string | undefined; label
 export function useCanChart(): boolean {
   const { user } = useAuth();
   return hasAnyRole(user?.roles ?? [], ['physician', 'nurse']);
-}
-
-/** The field a server refusal names (problem+json `path`), when it is one the form has. */
-export function errorField<F extends string>(error: unknown, fields: readonly F[]): F | undefined {
-  if (!isApiError(error)) return undefined;
-  const path = String(error.details.path ?? '').split('.')[0];
-  return fields.find((field) => field === path);
 }
 
 /** A list's table in the chart's look, with its loading, error and empty states. */

@@ -48,3 +48,9 @@ export function allergySummary(allergies: AllergyIntolerance[]): { current: Alle
     noKnown: inForce.some(isNoKnownAllergy),
   };
 }
+
+/** An allergy as the banner names it: the substance, and that a reaction was severe when one was. */
+export function allergyLabel(allergy: AllergyIntolerance, name: string): string {
+  if (!name) return '';
+  return allergy.reaction?.some((reaction) => reaction.severity === 'severe') ? `${name} (severe reaction)` : name;
+}

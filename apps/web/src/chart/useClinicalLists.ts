@@ -2,6 +2,7 @@ import type { AllergyIntolerance, Condition, Immunization, Procedure } from '@me
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useApi } from '../api/useApi';
+import type { Assessment } from './assessments';
 import { clinicalListsApi, type ListAnswer } from './clinical-lists-api';
 import { ordersApi } from './orders-api';
 
@@ -15,7 +16,7 @@ export function useOrdersApi() {
   return useMemo(() => ordersApi(http), [http]);
 }
 
-export type ListName = 'problems' | 'allergies' | 'immunizations' | 'procedures';
+export type ListName = 'problems' | 'allergies' | 'immunizations' | 'procedures' | 'assessments';
 
 /** The FHIR type behind each list: the banner and read-only tabs cache it under ['fhir', type, 'chart', id]. */
 const FHIR_TYPE: Record<ListName, string> = {
@@ -23,6 +24,7 @@ const FHIR_TYPE: Record<ListName, string> = {
   allergies: 'AllergyIntolerance',
   immunizations: 'Immunization',
   procedures: 'Procedure',
+  assessments: 'Observation',
 };
 
 interface ListItem {
@@ -30,6 +32,7 @@ interface ListItem {
   allergies: AllergyIntolerance;
   immunizations: Immunization;
   procedures: Procedure;
+  assessments: Assessment;
 }
 
 export function useClinicalList<L extends ListName>(list: L, patientId: string) {

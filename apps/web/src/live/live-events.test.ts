@@ -10,7 +10,9 @@ describe('live events', () => {
     );
     expect(queryKeysFor('result.critical')).toContainEqual(['notifications']);
     expect(queryKeysFor('bed.freed')).toContainEqual(['beds']);
-    expect(queryKeysFor('payment.posted')).toEqual([]);
+    expect(queryKeysFor('payment.posted')).toEqual(expect.arrayContaining([['billing'], ['portal', 'invoices']]));
+    expect(queryKeysFor('invoice.issued')).toContainEqual(['portal', 'invoices']);
+    expect(queryKeysFor('claim.submitted')).toEqual([]);
   });
 
   it('reads events and ignores hello, non-JSON and other messages', () => {

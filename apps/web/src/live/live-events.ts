@@ -12,7 +12,8 @@ export interface LiveEvent {
  * Which cached queries an event makes stale, by query-key prefix. Screens agree on these prefixes:
  * `['scheduling', …]` the calendar, `['portal', …]` the patient portal, `['fhir', <type>, …]` FHIR reads
  * and searches (the chart), `['inbox']`/`['results']`/`['orders']` the result inbox, `['beds']` the board,
- * `['notifications']` the bell (critical results and appointment messages arrive there).
+ * `['notifications']` the bell (critical results and appointment messages arrive there), `['billing']` the
+ * billing desk and `['portal', 'invoices']` the portal's invoices (issued invoices, payments).
  */
 const AFFECTS: [RegExp, QueryKey[]][] = [
   [
@@ -34,6 +35,7 @@ const AFFECTS: [RegExp, QueryKey[]][] = [
   [/^order\./, [['inbox'], ['orders'], ['fhir', 'ServiceRequest']]],
   [/^bed\./, [['beds'], ['fhir', 'Encounter'], ['fhir', 'Location']]],
   [/^encounter\./, [['fhir', 'Encounter'], ['encounters'], ['beds'], ['scheduling']]],
+  [/^(invoice|payment)\./, [['billing'], ['portal', 'invoices'], ['fhir', 'Invoice']]],
 ];
 
 /** The query-key prefixes to invalidate for an event (none for types the app does not show). */

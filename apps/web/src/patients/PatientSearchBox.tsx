@@ -1,9 +1,10 @@
 import { Combobox, Group, Loader, Stack, Text, TextInput, useCombobox } from '@mantine/core';
-import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
 import { isApiError } from '../api/api-error';
+import { useShortcutHandlers, useShortcuts } from '../app/shortcuts-context';
 import { ageFrom, formatFhirDate } from '../format/dates';
 import { formatPatientName, genderLabel, mrnOf } from './patient-display';
 import { isSearchable } from './patient-search-query';
@@ -12,8 +13,8 @@ import { usePatientSearch } from './usePatientSearch';
 const SUGGESTIONS = 8;
 
 /**
- * The header's patient search: type-ahead on name, MRN or birth date; Enter opens the full results,
- * arrow keys and Enter open a suggested chart. `/` anywhere focuses it.
+ * The header's patient search: type-ahead on name, MRN, birth date or phone; Enter opens the full results,
+ * arrow keys and Enter open a suggested chart. The `/` shortcut focuses it.
  */
 export function PatientSearchBox() {
   const navigate = useNavigate();
@@ -22,7 +23,16 @@ export function PatientSearchBox() {
   const [debounced] = useDebouncedValue(text.trim(), 200);
   const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() });
   const search = usePatientSearch(debounced, SUGGESTIONS);
-  useHotkeys([['/', () => inputRef.current?.focus()]]);
+  const shortcuts = useShortcuts();
+  const slashFocuses = Boolean(shortcuts?.enabled && shortcuts.shortcuts.some((shortcut) => shortcut.id === 'search'));
+  useShortcutHandlers({
+    search: () => {
+      const input = inputRef.current;
+      // Hidden on phones (no layout box): the results page has a search box of its own.
+      if (input?.offsetParent) input.focus();
+      else void navigate({ to: '/patients' });
+    },
+  });
 
   const openChart = (id: string) => {
     combobox.closeDropdown();
@@ -64,9 +74,16 @@ export function PatientSearchBox() {
           type="search"
           aria-autocomplete="list"
           aria-label="Search patients"
-          placeholder="Search patients: name, MRN or birth date"
+          aria-keyshortcuts={slashFocuses ? '/' : undefined}
+          placeholder="Search patients: name, MRN, birth date or phone"
           leftSection={<IconSearch size={16} aria-hidden />}
-          rightSection={waiting ? <Loader size={16} role="status" aria-label="Searching" /> : <kbd aria-hidden>/</kbd>}
+          rightSection={
+            waiting ? (
+              <Loader size={16} role="status" aria-label="Searching" />
+            ) : slashFocuses ? (
+              <kbd aria-hidden>/</kbd>
+            ) : undefined
+          }
           rightSectionPointerEvents="none"
           value={text}
           autoComplete="off"

@@ -102,7 +102,7 @@ export function PatientSearchPage() {
             <form onSubmit={submit}>
               <Group align="flex-end" gap="sm">
                 <TextInput
-                  label="Name, MRN or birth date"
+                  label="Name, MRN, birth date or phone"
                   value={text}
                   onChange={(event) => setText(event.currentTarget.value)}
                   flex={1}

@@ -2,7 +2,6 @@ import type {
   Appointment,
   Communication,
   DiagnosticReport,
-  Invoice,
   MedicationRequest,
   Observation,
   Organization,
@@ -154,11 +153,58 @@ export async function fetchActiveMedications(
   return resources;
 }
 
-export async function fetchInvoices({ fhir }: Api, patientId: string, signal?: AbortSignal): Promise<Invoice[]> {
-  const { resources } = await fhir.search('Invoice', { subject: `Patient/${patientId}`, _count: 100 }, signal);
-  return resources
-    .filter((invoice) => invoice.status !== 'draft' && invoice.status !== 'entered-in-error')
-    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+/** One of the patient's invoices (or credit notes) as the billing API tells it, amounts in minor units. */
+export interface PortalInvoice {
+  id: string;
+  kind: 'invoice' | 'credit-note';
+  status: string;
+  date?: string;
+  currency: string;
+  total: number;
+  paid: number;
+  credited: number;
+  openBalance: number;
+  payable: boolean;
+  lineCount: number;
+}
+
+/** The card payment the server took (its payment row). */
+export interface PortalPayment {
+  id: string;
+  invoice: string;
+  amount: number;
+  currency: string;
+  receivedAt: string;
+}
+
+/** The patient's own invoices, newest first, each with what is still open on it. */
+export async function fetchInvoices({ http }: Api, signal?: AbortSignal): Promise<PortalInvoice[]> {
+  const { body } = await http.request<{ invoices: PortalInvoice[] }>(
+    '/billing/portal/invoices',
+    signal ? { signal } : {},
+  );
+  return body.invoices;
+}
+
+/**
+ * Pays part or all of one of the patient's invoices by card. The card travels as the gateway's token,
+ * never its number; the Idempotency-Key makes a retry of the same attempt return the first answer.
+ */
+export async function payInvoice(
+  { http }: Api,
+  invoiceId: string,
+  input: { amount: number; token: string },
+  idempotencyKey: string,
+): Promise<PortalPayment> {
+  const { body } = await http.request<PortalPayment>(
+    `/billing/portal/invoices/${encodeURIComponent(invoiceId)}/payments`,
+    {
+      method: 'POST',
+      body: { amount: input.amount, card: { token: input.token } },
+      headers: { 'idempotency-key': idempotencyKey },
+    },
+  );
+  return body;
 }
 
 /** The patient's thread with the clinic: what they sent and what the clinic sent them, oldest first. */

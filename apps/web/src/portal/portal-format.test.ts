@@ -5,7 +5,6 @@ import {
   canStillChange,
   describeRules,
   explainFlag,
-  formatMoney,
   observationValue,
   refusalMessage,
   slotsByDay,
@@ -74,12 +73,5 @@ describe('appointments', () => {
     );
     expect(groups.map((group) => group.day)).toEqual(['Tuesday 24 November', 'Wednesday 25 November']);
     expect(groups[1]!.slots.map((slot) => slot.start)).toEqual(['2026-11-25T08:00:00Z', '2026-11-25T09:00:00Z']);
-  });
-});
-
-describe('money', () => {
-  it('formats in the invoice currency', () => {
-    expect(formatMoney({ value: 120.5, currency: 'EUR' })).toBe('€120.50');
-    expect(formatMoney(undefined)).toBe('—');
   });
 });

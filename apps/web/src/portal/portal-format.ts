@@ -1,4 +1,4 @@
-import type { Appointment, Invoice, MedicationRequest, Observation, Practitioner } from '@medplum/fhirtypes';
+import type { Appointment, MedicationRequest, Observation, Practitioner } from '@medplum/fhirtypes';
 import { isApiError } from '../api/api-error';
 
 /** Words a patient understands for an observation's flag (HL7 v3 ObservationInterpretation codes). */
@@ -188,21 +188,3 @@ export function dosageText(request: MedicationRequest): string | undefined {
   if (dosage.patientInstruction) return dosage.patientInstruction;
   return dosage.text;
 }
-
-/** An amount in the invoice's currency ("€120.50"); FHIR Money carries a decimal value. */
-export function formatMoney(money: { value?: number; currency?: string } | undefined): string {
-  if (money?.value === undefined) return '—';
-  return new Intl.NumberFormat('en-GB', { style: 'currency', currency: money.currency ?? 'USD' }).format(money.value);
-}
-
-export function invoiceNumber(invoice: Invoice): string {
-  return invoice.identifier?.[0]?.value ?? invoice.id ?? '';
-}
-
-export const INVOICE_STATUS: Record<string, string> = {
-  issued: 'Issued',
-  balanced: 'Paid',
-  cancelled: 'Cancelled',
-  draft: 'Draft',
-  'entered-in-error': 'Entered in error',
-};

@@ -89,11 +89,12 @@ export function useMedications(patientId: string | undefined) {
   });
 }
 
+/** The signed-in patient's invoices (the server finds them from the sign-in; the key keeps patients apart). */
 export function useInvoices(patientId: string | undefined) {
   const api = useApi();
   return useQuery({
     queryKey: portalKeys.invoices(patientId ?? ''),
-    queryFn: ({ signal }) => fetchInvoices(api, patientId!, signal),
+    queryFn: ({ signal }) => fetchInvoices(api, signal),
     enabled: Boolean(patientId),
   });
 }

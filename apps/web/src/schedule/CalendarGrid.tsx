@@ -1,7 +1,8 @@
-import { Badge, Box, Button, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Box, Button, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import type { Appointment } from '@medplum/fhirtypes';
 import { buildGrid, dayHeading, type LocalDate, localParts } from './calendar-time';
-import { type FreeSlot, participantOf, statusLabel, visitTypeOf } from './scheduling-api';
+import { chipLook, StatusBadge } from './StatusBadge';
+import { type FreeSlot, participantOf, visitTypeOf } from './scheduling-api';
 
 type Entry =
   | { kind: 'appointment'; start: string; appointment: Appointment }
@@ -14,6 +15,8 @@ interface CalendarGridProps {
   appointments: Appointment[];
   slots: FreeSlot[];
   patients: Map<string, string>;
+  /** Free slots offered to a waitlisted patient just now (an offer does not hold its slot). */
+  offeredSlots?: ReadonlySet<string>;
   onOpenAppointment: (appointment: Appointment) => void;
   onBook: (slot: FreeSlot) => void;
 }
@@ -29,25 +32,18 @@ function AppointmentChip({
   timeZone: string;
   onOpen: () => void;
 }) {
-  const status = statusLabel(appointment.status);
+  const look = chipLook(appointment.status);
   const visitType = visitTypeOf(appointment);
   const time = localParts(appointment.start!, timeZone).time;
   const end = appointment.end ? localParts(appointment.end, timeZone).time : undefined;
-  const inactive = ['cancelled', 'noshow', 'entered-in-error'].includes(appointment.status);
   return (
     <UnstyledButton onClick={onOpen} w="100%">
-      <Paper
-        withBorder
-        p={6}
-        radius="sm"
-        bg={inactive ? 'gray.0' : 'blue.0'}
-        style={{ borderLeft: `4px solid var(--mantine-color-${status.color}-7)` }}
-      >
+      <Paper withBorder p={6} radius="sm" bg={look.background} style={look.style}>
         <Text size="xs" c="dark.6">
           {time}
           {end ? `–${end}` : ''}
         </Text>{' '}
-        <Text size="sm" fw={600} td={inactive ? 'line-through' : undefined} lineClamp={2}>
+        <Text size="sm" fw={600} td={look.struck ? 'line-through' : undefined} lineClamp={2}>
           {patient}
         </Text>{' '}
         {visitType && (
@@ -57,11 +53,45 @@ function AppointmentChip({
             </Text>{' '}
           </>
         )}
-        <Badge size="xs" color={status.color} variant="light" mt={2} c="dark.8">
-          {status.label}
-        </Badge>
+        <Box mt={2}>
+          <StatusBadge status={appointment.status} size="xs" />
+        </Box>
       </Paper>
     </UnstyledButton>
+  );
+}
+
+/** A free slot: book it. One offered to the waitlist says so (still bookable: the offer does not hold it). */
+function SlotButton({
+  slot,
+  label,
+  offered,
+  onBook,
+}: {
+  slot: FreeSlot;
+  label: string;
+  offered: boolean;
+  onBook: () => void;
+}) {
+  const noteId = `offered-${slot.id}`;
+  return (
+    <Stack gap={2}>
+      <Button
+        size="compact-xs"
+        variant="default"
+        fullWidth
+        onClick={onBook}
+        aria-label={`Book ${label}`}
+        aria-describedby={offered ? noteId : undefined}
+      >
+        Book
+      </Button>
+      {offered && (
+        <Text id={noteId} size="xs" c="dark.6" ta="center">
+          Offered to the waitlist
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -76,6 +106,7 @@ export function CalendarGrid({
   appointments,
   slots,
   patients,
+  offeredSlots,
   onOpenAppointment,
   onBook,
 }: CalendarGridProps) {
@@ -127,16 +158,13 @@ export function CalendarGrid({
                           onOpen={() => onOpenAppointment(entry.appointment)}
                         />
                       ) : (
-                        <Button
+                        <SlotButton
                           key={entry.slot.id}
-                          size="compact-xs"
-                          variant="default"
-                          fullWidth
-                          onClick={() => onBook(entry.slot)}
-                          aria-label={`Book ${dayHeading(days[index]!)} ${row.time}`}
-                        >
-                          Book
-                        </Button>
+                          slot={entry.slot}
+                          label={`${dayHeading(days[index]!)} ${row.time}`}
+                          offered={offeredSlots?.has(entry.slot.id) ?? false}
+                          onBook={() => onBook(entry.slot)}
+                        />
                       ),
                     )}
                   </Stack>

@@ -12,7 +12,7 @@ export interface PickedPatient {
   name: string;
 }
 
-/** A type-ahead that picks a patient (name, MRN or birth date), for forms rather than for opening charts. */
+/** A type-ahead that picks a patient (name, MRN, birth date or phone), for forms rather than for opening charts. */
 export function PatientPicker({
   label,
   value,
@@ -58,7 +58,7 @@ export function PatientPicker({
           autoComplete="off"
           aria-autocomplete="list"
           data-autofocus={autoFocus ? true : undefined}
-          placeholder="Name, MRN or birth date"
+          placeholder="Name, MRN, birth date or phone"
           leftSection={<IconSearch size={16} aria-hidden />}
           rightSection={waiting ? <Loader size={16} role="status" aria-label="Searching" /> : null}
           value={text}

@@ -1,201 +1,120 @@
-import { Button, Card, Group, SegmentedControl, Select, Skeleton, Stack, Text } from '@mantine/core';
+import { Badge, Tabs } from '@mantine/core';
 import type { Appointment } from '@medplum/fhirtypes';
-import { IconChevronLeft, IconChevronRight, IconWorld } from '@tabler/icons-react';
+import { IconCalendar, IconListDetails } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { SCREEN_ROLES } from '../app/navigation';
 import { RequireRole } from '../auth/RequireRole';
-import { EmptyState } from '../shared/EmptyState';
-import { ErrorAlert } from '../shared/ErrorAlert';
 import { PageHeader } from '../shared/PageHeader';
-import { AppointmentDialog } from './AppointmentDialog';
-import { BookDialog } from './BookDialog';
-import { CalendarGrid } from './CalendarGrid';
-import { addDays, longDay, todayIn, weekDates, weekRangeLabel, zoneLabel } from './calendar-time';
-import type { CalendarView, FreeSlot } from './scheduling-api';
+import { localParts } from './calendar-time';
+import type { PickedPatient } from './PatientPicker';
+import { type CalendarPosition, ScheduleCalendar } from './ScheduleCalendar';
 import { participantOf } from './scheduling-api';
-import { useCalendar, useFreeSlots, useSchedules, useVisitTypes } from './useCalendar';
+import { useSchedules, useVisitTypes } from './useCalendar';
+import { useOpenOffers } from './useWaitlist';
+import { WaitlistDialog } from './WaitlistDialog';
+import { WaitlistPanel } from './WaitlistPanel';
 
-const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+type Tab = 'calendar' | 'waitlist';
 
-function Calendar() {
+interface Adding {
+  patient?: PickedPatient | undefined;
+  practitioner?: string | undefined;
+}
+
+function FrontDesk() {
   const queryClient = useQueryClient();
   const schedules = useSchedules();
   const visitTypes = useVisitTypes();
-  const [scheduleId, setScheduleId] = useState<string | null>(null);
-  const [view, setView] = useState<CalendarView>('week');
-  const [date, setDate] = useState<string | undefined>();
-  const [booking, setBooking] = useState<FreeSlot | undefined>();
-  const [opened, setOpened] = useState<Appointment | undefined>();
+  const offers = useOpenOffers();
+  const [tab, setTab] = useState<Tab>('calendar');
+  const [position, setPosition] = useState<CalendarPosition>({ scheduleId: null, view: 'week' });
+  const [adding, setAdding] = useState<Adding | undefined>();
 
-  const schedule = schedules.data?.find((candidate) => candidate.id === scheduleId) ?? schedules.data?.[0];
-  const timeZone = schedule?.timeZone ?? 'UTC';
-  const today = todayIn(timeZone);
-  const day = date ?? today;
-  const days = view === 'week' ? weekDates(day) : [day];
-  const calendar = useCalendar({
-    practitioner: schedule?.practitionerId,
-    date: day,
-    view,
-    timeZone,
-    enabled: Boolean(schedule),
-  });
-  const slotsQuery = useFreeSlots(schedule?.id, calendar.data?.from, calendar.data?.to);
-  // Slots already begun are not offered.
-  const now = Date.now();
-  const slots = (slotsQuery.data ?? []).filter((slot) => Date.parse(slot.start) > now && slot.seatsLeft > 0);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['scheduling'] });
+  const practitioners = (schedules.data ?? []).map((schedule) => ({
+    id: schedule.practitionerId,
+    name: schedule.practitionerName,
+    timeZone: schedule.timeZone,
+  }));
+  const defaultTimeZone = schedules.data?.[0]?.timeZone ?? 'UTC';
+  const openOffers = offers.data?.length ?? 0;
 
-  if (schedules.isPending) return <Skeleton h={300} aria-label="Loading schedules" />;
-  if (schedules.isError)
-    return (
-      <ErrorAlert
-        title="Schedules could not be loaded"
-        error={schedules.error}
-        onRetry={() => void schedules.refetch()}
-      />
-    );
-  if (!schedule) {
-    return (
-      <EmptyState title="No schedules yet">
-        A practitioner needs a schedule with availability before appointments can be booked.
-      </EmptyState>
-    );
-  }
-  const step = view === 'week' ? 7 : 1;
-  const appointments = calendar.data?.appointments ?? [];
-  const patients = calendar.data?.patients ?? new Map<string, string>();
+  /** The calendar at the day of an appointment, in its practitioner's schedule. */
+  const showAppointment = (appointment: Appointment) => {
+    const practitioner = participantOf(appointment, 'Practitioner');
+    const schedule = schedules.data?.find((candidate) => candidate.practitionerId === practitioner);
+    setPosition({
+      ...position,
+      scheduleId: schedule?.id ?? position.scheduleId,
+      date: localParts(appointment.start!, schedule?.timeZone ?? defaultTimeZone).date,
+    });
+    setTab('calendar');
+  };
 
   return (
-    <Stack>
-      <Card withBorder padding="sm">
-        <Group justify="space-between" wrap="wrap">
-          <Group wrap="wrap" align="flex-end">
-            <Select
-              label="Practitioner"
-              data={schedules.data.map((candidate) => ({ value: candidate.id, label: candidate.practitionerName }))}
-              value={schedule.id}
-              onChange={(value) => value && setScheduleId(value)}
-              allowDeselect={false}
-              w={240}
-            />
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="calendar-view-label">
-                View
-              </Text>
-              <SegmentedControl
-                aria-labelledby="calendar-view-label"
-                data={[
-                  { value: 'day', label: 'Day' },
-                  { value: 'week', label: 'Week' },
-                ]}
-                value={view}
-                onChange={(value) => setView(value as CalendarView)}
-              />
-            </Stack>
-          </Group>
-          <Group gap="xs" align="center">
-            <Button
-              variant="default"
-              aria-label={view === 'week' ? 'Previous week' : 'Previous day'}
-              onClick={() => setDate(addDays(day, -step))}
-            >
-              <IconChevronLeft size={18} aria-hidden />
-            </Button>
-            <Button variant="default" onClick={() => setDate(undefined)}>
-              Today
-            </Button>
-            <Button
-              variant="default"
-              aria-label={view === 'week' ? 'Next week' : 'Next day'}
-              onClick={() => setDate(addDays(day, step))}
-            >
-              <IconChevronRight size={18} aria-hidden />
-            </Button>
-          </Group>
-        </Group>
-      </Card>
-      <Group justify="space-between" wrap="wrap">
-        <Text fw={650} size="lg" role="status" aria-live="polite">
-          {view === 'week' ? `Week of ${weekRangeLabel(day)}` : longDay(day)}
-        </Text>
-        <Group gap={6}>
-          <IconWorld size={18} aria-hidden />
-          <Text size="sm">Times in {zoneLabel(timeZone, new Date(`${day}T12:00:00Z`))}</Text>
-        </Group>
-      </Group>
-      {calendar.isError ? (
-        <ErrorAlert
-          title="The calendar could not be loaded"
-          error={calendar.error}
-          onRetry={() => void calendar.refetch()}
-        />
-      ) : calendar.isPending ? (
-        <Skeleton h={300} aria-label="Loading the calendar" />
-      ) : (
-        <>
-          {slotsQuery.isError && <ErrorAlert title="Free slots could not be loaded" error={slotsQuery.error} />}
-          {appointments.length === 0 && slots.length === 0 ? (
-            <EmptyState title={view === 'week' ? 'Nothing this week' : 'Nothing this day'}>
-              No appointments and no free slots. Try another {view}.
-            </EmptyState>
-          ) : (
-            <section aria-label={`Calendar of ${schedule.practitionerName}`}>
-              <Text size="sm" c="dark.6" mb={6}>
-                {counted(
-                  appointments.filter((appointment) => appointment.status !== 'cancelled').length,
-                  'appointment',
-                )}{' '}
-                · {counted(slots.length, 'free slot')}
-              </Text>
-              <CalendarGrid
-                days={days}
-                today={today}
-                timeZone={timeZone}
-                appointments={appointments}
-                slots={slots}
-                patients={patients}
-                onOpenAppointment={setOpened}
-                onBook={setBooking}
-              />
-            </section>
-          )}
-        </>
-      )}
-      {booking && (
-        <BookDialog
-          slot={booking}
-          slots={slots}
-          timeZone={timeZone}
-          practitionerName={schedule.practitionerName}
+    <>
+      <Tabs value={tab} onChange={(value) => value && setTab(value as Tab)}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="calendar" leftSection={<IconCalendar size={16} aria-hidden />}>
+            Calendar
+          </Tabs.Tab>
+          <Tabs.Tab
+            value="waitlist"
+            leftSection={<IconListDetails size={16} aria-hidden />}
+            rightSection={
+              openOffers > 0 ? (
+                <Badge size="sm" color="grape" variant="light" c="dark.8">
+                  {openOffers} {openOffers === 1 ? 'offer' : 'offers'}
+                </Badge>
+              ) : undefined
+            }
+          >
+            Waitlist
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="calendar">
+          <ScheduleCalendar
+            position={position}
+            onPosition={setPosition}
+            onAddToWaitlist={(patient, practitioner) => setAdding({ patient, practitioner })}
+            onOpenWaitlist={() => setTab('waitlist')}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="waitlist">
+          <WaitlistPanel
+            practitioners={practitioners}
+            visitTypes={visitTypes.data ?? []}
+            defaultTimeZone={defaultTimeZone}
+            onAdd={() => setAdding({})}
+            onShowAppointment={showAppointment}
+          />
+        </Tabs.Panel>
+      </Tabs>
+      {adding && (
+        <WaitlistDialog
+          practitioners={practitioners}
           visitTypes={visitTypes.data ?? []}
-          onClose={() => setBooking(undefined)}
-          onBooked={() => {
-            setBooking(undefined);
-            refresh();
+          defaultTimeZone={defaultTimeZone}
+          initialPatient={adding.patient}
+          initialPractitioner={adding.practitioner}
+          onClose={() => setAdding(undefined)}
+          onAdded={() => {
+            setAdding(undefined);
+            setTab('waitlist');
+            void queryClient.invalidateQueries({ queryKey: ['scheduling', 'waitlist'] });
           }}
         />
       )}
-      {opened && (
-        <AppointmentDialog
-          appointment={opened}
-          patientName={patients.get(participantOf(opened, 'Patient') ?? '') ?? 'Patient'}
-          timeZone={timeZone}
-          slots={slots}
-          onClose={() => setOpened(undefined)}
-          onChanged={refresh}
-        />
-      )}
-    </Stack>
+    </>
   );
 }
 
-/** The front desk's calendar: a practitioner's day or week with appointments and free slots. */
+/** The front desk's schedule: a practitioner's day or week with appointments and free slots, and the waitlist. */
 export function SchedulePage() {
   return (
     <RequireRole roles={SCREEN_ROLES.schedule} what="the schedule">
-      <PageHeader title="Schedule" description="Appointments and free slots by practitioner." />
-      <Calendar />
+      <PageHeader title="Schedule" description="Appointments, free slots and the waitlist by practitioner." />
+      <FrontDesk />
     </RequireRole>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useApi } from '../api/useApi';
@@ -6,7 +6,8 @@ import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { PatientLink } from '../shared/PatientLink';
 import { localParts, todayIn, zoneLabel } from './calendar-time';
-import { participantOf, statusLabel, visitTypeOf } from './scheduling-api';
+import { StatusBadge } from './StatusBadge';
+import { participantOf, visitTypeOf } from './scheduling-api';
 import { useCalendar, useSchedules } from './useCalendar';
 
 /** The Practitioner the signed-in account stands for, when its membership names one. */
@@ -81,16 +82,13 @@ export function TodaySchedule() {
               {appointments.map((appointment) => {
                 const patientId = participantOf(appointment, 'Patient');
                 const name = calendar.data.patients.get(patientId ?? '') ?? 'Patient';
-                const status = statusLabel(appointment.status);
                 return (
                   <Table.Tr key={appointment.id}>
                     <Table.Td>{appointment.start ? localParts(appointment.start, timeZone).time : '—'}</Table.Td>
                     <Table.Td>{patientId ? <PatientLink patientId={patientId}>{name}</PatientLink> : name}</Table.Td>
                     <Table.Td>{visitTypeOf(appointment) ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Badge color={status.color} variant="light" c="dark.8">
-                        {status.label}
-                      </Badge>
+                      <StatusBadge status={appointment.status} />
                     </Table.Td>
                   </Table.Tr>
                 );

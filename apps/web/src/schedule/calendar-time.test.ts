@@ -3,6 +3,7 @@ import {
   addDays,
   buildGrid,
   dayHeading,
+  instantOf,
   localParts,
   mondayOf,
   slotLabel,
@@ -66,5 +67,30 @@ describe('calendar time', () => {
     expect(grid.map((row) => row.time)).toEqual(['09:00', '10:00']);
     expect(grid[0]!.cells.map((cell) => cell.map((entry) => entry.id))).toEqual([['a'], [], ['c'], [], [], [], []]);
     expect(grid[1]!.cells[1]!.map((entry) => entry.id)).toEqual(['b']);
+  });
+
+  it('turns a local wall-clock time into its instant, across daylight-saving changes', () => {
+    const iso = (date: string, time: string, zone: string) => instantOf(date, time, zone).toISOString();
+    expect(iso('2026-11-24', '09:30', 'Europe/Berlin')).toBe('2026-11-24T08:30:00.000Z');
+    expect(iso('2026-07-01', '09:30', 'Europe/Berlin')).toBe('2026-07-01T07:30:00.000Z');
+    expect(iso('2026-11-24', '23:30', 'America/New_York')).toBe('2026-11-25T04:30:00.000Z');
+    expect(iso('2026-11-25', '08:00', 'Pacific/Auckland')).toBe('2026-11-24T19:00:00.000Z');
+    expect(iso('2026-11-24', '09:30', 'Asia/Kolkata')).toBe('2026-11-24T04:00:00.000Z');
+    // Berlin springs forward at 02:00 on 29 March 2026: 02:30 does not exist and reads as 03:30.
+    expect(iso('2026-03-29', '01:30', 'Europe/Berlin')).toBe('2026-03-29T00:30:00.000Z');
+    expect(iso('2026-03-29', '02:30', 'Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
+    expect(iso('2026-03-29', '03:30', 'Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
+    // It falls back at 03:00 on 25 October 2026: 02:30 happens twice, the first (summer time) is meant.
+    expect(iso('2026-10-25', '02:30', 'Europe/Berlin')).toBe('2026-10-25T00:30:00.000Z');
+    expect(iso('2026-10-25', '03:30', 'Europe/Berlin')).toBe('2026-10-25T02:30:00.000Z');
+    // New York: 8 March and 1 November 2026.
+    expect(iso('2026-03-08', '02:30', 'America/New_York')).toBe('2026-03-08T07:30:00.000Z');
+    expect(iso('2026-11-01', '01:30', 'America/New_York')).toBe('2026-11-01T05:30:00.000Z');
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Sydney']) {
+      for (let day = 0; day < 365; day += 7) {
+        const date = addDays('2026-01-01', day);
+        expect(localParts(instantOf(date, '10:15', zone), zone)).toEqual({ date, time: '10:15' });
+      }
+    }
   });
 });

@@ -137,3 +137,29 @@ export function buildGrid<T extends { start: string }>(
   }
   return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([time, cells]) => ({ time, cells }));
 }
+
+/**
+ * The instant of a local wall-clock time in `timeZone` (`2026-11-24`, `09:30`). A time the clock skips
+ * (spring forward) comes out an hour later, as a clock on the wall would show it after the change; a time
+ * it passes twice (fall back) is the first of the two.
+ */
+export function instantOf(date: LocalDate, time: string, timeZone: string): Date {
+  const wall = instantAsUtc(date, time);
+  // The zone's offset at an instant: its wall clock there, read as if it were UTC, minus the instant.
+  const offsetAt = (instant: number) => {
+    const parts = localParts(new Date(instant), timeZone);
+    return instantAsUtc(parts.date, parts.time) - instant;
+  };
+  // Offsets change at most once a day around here: the one before and the one after cover every case.
+  const before = offsetAt(wall - 86_400_000);
+  const after = offsetAt(wall + 86_400_000);
+  const readsBack = (instant: number) => offsetAt(instant) === wall - instant;
+  const matches = [wall - before, wall - after].filter(readsBack).sort((a, b) => a - b);
+  return new Date(matches[0] ?? wall - before);
+}
+
+function instantAsUtc(date: LocalDate, time: string): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return Date.UTC(year, month - 1, day, hour, minute);
+}

@@ -94,9 +94,19 @@ export function practitionerName(practitioner: Practitioner): string {
   );
 }
 
-/** Whether an appointment still holds its slot (cancelled and no-show ones do not). */
+/** Whether an appointment still counts on the calendar (cancelled, no-show and erroneous ones do not). */
 export function isActive(appointment: Appointment): boolean {
   return !['cancelled', 'noshow', 'entered-in-error'].includes(appointment.status);
+}
+
+/**
+ * Whether the front desk may mark the appointment a no-show: it is booked (nobody checked the patient in)
+ * and it has begun. The server applies the same rule and has the last word.
+ */
+export function canMarkNoShow(appointment: Appointment, now: Date): boolean {
+  return (
+    appointment.status === 'booked' && Boolean(appointment.start) && Date.parse(appointment.start!) <= now.getTime()
+  );
 }
 
 function query(params: Record<string, string | undefined>): string {
@@ -149,6 +159,11 @@ export async function fetchPractitionerNames(fhir: FhirClient, ids: string[], si
   if (!ids.length) return new Map<string, string>();
   const result = await fhir.search('Practitioner', { _id: ids.join(','), _count: ids.length }, signal);
   return new Map(result.resources.map((practitioner) => [practitioner.id!, practitionerName(practitioner)]));
+}
+
+export async function fetchAppointment(http: HttpClient, id: string): Promise<Appointment> {
+  const { body } = await http.request<Appointment>(`/appointments/${encodeURIComponent(id)}`);
+  return body;
 }
 
 export async function bookAppointment(

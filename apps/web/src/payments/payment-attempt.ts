@@ -37,6 +37,10 @@ export function attemptFor(
 export function outcomeOfError(error: unknown): PaymentAttempt['outcome'] {
   if (!isApiError(error)) return 'unknown';
   // No answer, a server failure, or "still running": the payment may have been taken. Retry with the same key.
-  if (error.status === 0 || error.status >= 500 || error.status === 409) return 'unknown';
+  if (error.status === 0 || error.status >= 500) return 'unknown';
+  // Other conflicts (the invoice was paid or cancelled meanwhile) are refusals: nothing was taken.
+  if (error.status === 409) return error.code && error.code !== IN_PROGRESS ? 'refused' : 'unknown';
   return 'refused';
 }
+
+const IN_PROGRESS = 'BILLING_IDEMPOTENCY_IN_PROGRESS';

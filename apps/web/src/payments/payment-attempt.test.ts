@@ -35,6 +35,10 @@ describe('payment attempts', () => {
     expect(outcomeOfError(new ApiError(0, 'offline', [], undefined))).toBe('unknown');
     expect(outcomeOfError(new ApiError(503, 'down', [], undefined))).toBe('unknown');
     expect(outcomeOfError(new ApiError(409, 'in progress', [], undefined))).toBe('unknown');
+    expect(outcomeOfError(new ApiError(409, 'in progress', [], undefined, 'BILLING_IDEMPOTENCY_IN_PROGRESS'))).toBe(
+      'unknown',
+    );
+    expect(outcomeOfError(new ApiError(409, 'nothing owed', [], undefined, 'BILLING_STATE_CONFLICT'))).toBe('refused');
     expect(outcomeOfError(new Error('boom'))).toBe('unknown');
   });
 });
