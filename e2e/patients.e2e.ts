@@ -89,7 +89,7 @@ describe('patients', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/patients/${seeded.patientId}`);
   });
 
-  it('finds a patient with the type-ahead, by name and by MRN, and opens the chart from the keyboard', async () => {
+  it('finds a patient with the type-ahead, by name, MRN and phone, and opens the chart from the keyboard', async () => {
     const { page } = session;
     await page.goto('/');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
@@ -108,6 +108,14 @@ describe('patients', () => {
     await expect
       .poll(() => page.getByRole('option').allTextContents())
       .toEqual([expect.stringContaining('RAVENSWORTH, Theodora')]);
+
+    // A phone number finds the patient however it is punctuated (on file as +44 20 7946 0958).
+    await search.fill('020 7946-0958');
+    await expect
+      .poll(async () =>
+        (await page.getByRole('option').allTextContents()).some((text) => text.includes(`MRN ${seeded.mrn}`)),
+      )
+      .toBe(true);
 
     await search.fill('nobody-by-this-name');
     await expect.poll(() => page.getByText('No patients match').isVisible()).toBe(true);

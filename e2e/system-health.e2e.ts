@@ -14,7 +14,7 @@ describe('system health and role-aware navigation', () => {
     await browser?.close();
   });
 
-  it('shows an admin the server readings, and only the screens an admin has', async () => {
+  it('shows an admin the server readings and queues, and only the screens an admin has', async () => {
     const { page, context, problems } = await openPage(browser, baseUrl);
     await signIn(page, USERS.admin);
     const navigation = page.getByRole('navigation', { name: 'Main navigation' });
@@ -46,6 +46,16 @@ describe('system health and role-aware navigation', () => {
     await expect
       .poll(() => page.getByRole('table', { name: 'Busiest routes' }).textContent())
       .toContain('POST /auth/login');
+    // The background work: every event subscriber and outgoing queue, and live updates on this one server.
+    const subscribers = page.getByRole('table', { name: 'Event subscribers' });
+    await expect.poll(() => subscribers.textContent()).toContain('live-updates');
+    expect(await subscribers.textContent()).toContain('webhooks');
+    const outgoing = page.getByRole('table', { name: 'Outgoing messages' });
+    expect(await outgoing.textContent()).toContain('Notifications (email, SMS, in-app)');
+    expect(await outgoing.textContent()).toContain('FHIR Subscriptions');
+    expect(await page.getByText('Live updates: connected · this server only (embedded database)').isVisible()).toBe(
+      true,
+    );
     await expectAccessible(page, 'system health');
     await screenshot(page, 'system-health');
     expect(problems).toEqual([]);

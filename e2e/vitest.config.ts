@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ['support/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,
+    // What a person would wait for a screen on a busy two-core machine; a poll that passes returns at once.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     // One server and one browser at a time on a two-core machine.
     fileParallelism: false,
     maxWorkers: 1,

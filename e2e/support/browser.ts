@@ -66,6 +66,19 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
 
 /** axe-core in the page; serious and critical violations fail the test with what and where. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  // Colours are judged as a person sees them once things settle, not halfway through a fade-in.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.allSettled(
+        document
+          .getAnimations()
+          // A spinner or a pulsing dot never finishes.
+          .filter((animation) => animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+          .map((animation) => animation.finished),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]),
+  );
   // Evaluated rather than injected as a <script>: the app's content security policy allows only its own scripts.
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

@@ -11,6 +11,8 @@ declare module 'vitest' {
     vaultUrl: string;
     /** The TOTP user's secret and the time step its enrolment used up. */
     totp: { secret: string; usedStep: number };
+    /** The CLI's token for /admin/local (tenants, users), for tests that need their own. */
+    adminToken: string;
   }
 }
 
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('meridianUrl', server.url);
   project.provide('vaultUrl', vault.url);
+  project.provide('adminToken', server.adminToken);
   return async () => {
     await server.stop();
     await vault.stop();
