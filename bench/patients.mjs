@@ -1,7 +1,8 @@
 // Patients benchmarks: duplicate check on a large population, and the chart summary and timeline of a
 // patient with ten years of history. Usage:
 //   node bench/patients.mjs [--engine pglite|postgres|both] [--patients 100000] [--observations 100000]
-//                           [--years 10] [--duration 10]
+//                           [--years 10] [--duration 10] [--clients 1,16]
+//                           [--workloads duplicates,match,summary,timeline] [--root <checkout>]
 // Starts a real server per engine, seeds it through the FHIR API (transaction Bundles, so MRNs and
 // blocking keys are written as in production) and measures with autocannon, one client and sixteen.
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +16,10 @@ const { values } = parseArgs({
     observations: { type: 'string', default: '100000' },
     years: { type: 'string', default: '10' },
     duration: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '1,16' },
+    workloads: { type: 'string', default: 'duplicates,match,summary,timeline' },
+    // Another checkout (a git worktree sharing this one's node_modules) whose server to run.
+    root: { type: 'string' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -23,6 +28,8 @@ const observationCount = Number(values.observations);
 const years = Number(values.years);
 const duration = Number(values.duration);
 const engines = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine];
+const clientCounts = values.clients.split(',').map(Number);
+const workloads = new Set(values.workloads.split(','));
 
 // A deterministic population: 6,000 family names and 400 given names built from syllables, plus 2% Smiths
 // and Johnsons so the common-name blocks are as large as in a real register.
@@ -254,7 +261,7 @@ console.log(
 
 for (const engine of engines) {
   console.log(`## ${engine}: ${patientCount} patients, ${observationCount} other observations, a ${years}-year chart`);
-  const server = await startServer(engine, values.postgres);
+  const server = await startServer(engine, values.postgres, values.root ? { root: values.root } : {});
   try {
     const fhir = `${server.url}/fhir/R4`;
     const rate = await ingest(
@@ -335,34 +342,39 @@ for (const engine of engines) {
         cursor = (await json(`${server.url}${timelinePath}${cursor ? `&cursor=${cursor}` : ''}`)).next;
       return `${timelinePath}&cursor=${cursor}`;
     })();
-    for (const connections of [1, 16]) {
-      await load(`duplicate check (POST /patients/duplicates), ${connections} client(s)`, {
-        url: server.url,
-        connections,
-        duration,
-        requests: [{ setupRequest: (req) => withBody(req, duplicateRequest()) }],
-      });
-      await load(`Patient/$match, ${connections} client(s)`, {
-        url: server.url,
-        connections,
-        duration,
-        requests: [{ setupRequest: (req) => withBody(req, matchRequest()) }],
-      });
-      await load(`patient summary (${chart.length}-resource chart), ${connections} client(s)`, {
-        url: `${server.url}${summaryPath}`,
-        connections,
-        duration,
-      });
-      await load(`timeline first page of 50, ${connections} client(s)`, {
-        url: `${server.url}${timelinePath}`,
-        connections,
-        duration,
-      });
-      await load(`timeline fifth page of 50, ${connections} client(s)`, {
-        url: `${server.url}${page5}`,
-        connections,
-        duration,
-      });
+    for (const connections of clientCounts) {
+      if (workloads.has('duplicates'))
+        await load(`duplicate check (POST /patients/duplicates), ${connections} client(s)`, {
+          url: server.url,
+          connections,
+          duration,
+          requests: [{ setupRequest: (req) => withBody(req, duplicateRequest()) }],
+        });
+      if (workloads.has('match'))
+        await load(`Patient/$match, ${connections} client(s)`, {
+          url: server.url,
+          connections,
+          duration,
+          requests: [{ setupRequest: (req) => withBody(req, matchRequest()) }],
+        });
+      if (workloads.has('summary'))
+        await load(`patient summary (${chart.length}-resource chart), ${connections} client(s)`, {
+          url: `${server.url}${summaryPath}`,
+          connections,
+          duration,
+        });
+      if (workloads.has('timeline'))
+        await load(`timeline first page of 50, ${connections} client(s)`, {
+          url: `${server.url}${timelinePath}`,
+          connections,
+          duration,
+        });
+      if (workloads.has('timeline'))
+        await load(`timeline fifth page of 50, ${connections} client(s)`, {
+          url: `${server.url}${page5}`,
+          connections,
+          duration,
+        });
     }
     await postJson(`${fhir}/Patient`, person(0));
   } finally {
