@@ -1,7 +1,45 @@
-import { expect } from 'vitest';
-import type { SignedIn } from '../../../test/test-app';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import type { TestPaymentGateway } from './gateway';
 
 /** Test helpers shared by the billing integration tests. */
+
+/** One tenant's billing as a test file sees it: its staff signed in, a catalog service, the test gateway. */
+export interface BillingClinic {
+  app: TestApp;
+  tenantId: string;
+  admin: SignedIn;
+  billing: SignedIn;
+  physician: SignedIn;
+  /** A clinic visit at 150.00 USD self-pay (see `createService`). */
+  service: { id: string; url: string };
+  gateway: TestPaymentGateway;
+}
+
+/**
+ * Sets up a fresh app (sign-in required) and tenant before the file's tests and closes it after them.
+ * Call it once at the top of a test file; its fields are there from the first test on.
+ */
+export function billingClinic(): BillingClinic {
+  const clinic = {} as BillingClinic;
+  beforeAll(async () => {
+    const app = await createTestApp({ authRequired: true });
+    const tenantId = newTenantId();
+    const admin = await signIn(app, { role: 'tenant_admin', tenantId });
+    Object.assign(clinic, {
+      app,
+      tenantId,
+      admin,
+      billing: await signIn(app, { role: 'billing', tenantId }),
+      physician: await signIn(app, { role: 'physician', tenantId }),
+      service: await createService(admin),
+      gateway: app.app.billingGateway as TestPaymentGateway,
+    } satisfies BillingClinic);
+  });
+  afterAll(async () => clinic.app?.close());
+  return clinic;
+}
+
 export async function createService(
   admin: SignedIn,
   overrides: Record<string, unknown> = {},

@@ -1,52 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargeItem, Invoice } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
-import { createService, finishedVisit, trialBalanced } from './billing.fixtures';
-import type { TestPaymentGateway } from './gateway';
+import { describe, expect, it } from 'vitest';
+import { billingClinic, finishedVisit, trialBalanced } from './billing.fixtures';
 
-let app: TestApp;
-let admin: SignedIn;
-let billing: SignedIn;
-let physician: SignedIn;
-let tenantId: string;
-let service: { id: string };
-let gateway: TestPaymentGateway;
-
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  tenantId = newTenantId();
-  admin = await signIn(app, { role: 'tenant_admin', tenantId });
-  billing = await signIn(app, { role: 'billing', tenantId });
-  physician = await signIn(app, { role: 'physician', tenantId });
-  service = await createService(admin);
-  gateway = app.app.billingGateway as TestPaymentGateway;
-});
-afterAll(async () => app?.close());
+const clinic = billingClinic();
 
 /** A patient with an issued invoice of 150.00 USD. */
 async function invoicedPatient() {
-  const visit = await finishedVisit(physician);
-  const charges = await billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
-    services: [{ service: service.id }],
+  const visit = await finishedVisit(clinic.physician);
+  const charges = await clinic.billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
+    services: [{ service: clinic.service.id }],
   });
   expect(charges.statusCode, charges.body).toBe(201);
-  const invoice = await billing.request('POST', '/billing/invoices', { encounter: visit.encounter });
+  const invoice = await clinic.billing.request('POST', '/billing/invoices', { encounter: visit.encounter });
   expect(invoice.statusCode, invoice.body).toBe(201);
   return { ...visit, charge: (charges.json() as ChargeItem[])[0]!, invoice: invoice.json() as Invoice };
 }
 
 function pay(body: Record<string, unknown>, key: string | null = randomUUID()) {
-  return app.app.inject({
+  return clinic.app.app.inject({
     method: 'POST',
     url: '/billing/payments',
-    headers: { authorization: `Bearer ${billing.accessToken}`, ...(key ? { 'idempotency-key': key } : {}) },
+    headers: { authorization: `Bearer ${clinic.billing.accessToken}`, ...(key ? { 'idempotency-key': key } : {}) },
     payload: body,
   });
 }
 
 async function balance(patient: string) {
-  return (await billing.request('GET', `/billing/patients/${patient}/balance`)).json().balances[0];
+  return (await clinic.billing.request('GET', `/billing/patients/${patient}/balance`)).json().balances[0];
 }
 
 describe('payments', () => {
@@ -68,23 +49,23 @@ describe('payments', () => {
     const cash = await pay({ patient, amount: 12_000, currency: 'USD', method: 'cash' });
     expect(cash.json()).toMatchObject({ applied: 10_000, credited: 2_000 });
     expect(await balance(patient)).toEqual({ currency: 'USD', receivable: 0, credit: 2_000, due: -2_000 });
-    await trialBalanced(billing);
+    await trialBalanced(clinic.billing);
 
-    const refund = await app.app.inject({
+    const refund = await clinic.app.app.inject({
       method: 'POST',
       url: `/billing/payments/${cash.json().id}/refunds`,
-      headers: { authorization: `Bearer ${billing.accessToken}`, 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${clinic.billing.accessToken}`, 'idempotency-key': randomUUID() },
       payload: { amount: 2_000, reason: 'overpaid' },
     });
     expect(refund.statusCode, refund.body).toBe(201);
     expect(await balance(patient)).toEqual({ currency: 'USD', receivable: 0, credit: 0, due: 0 });
-    const accounts = await trialBalanced(billing);
+    const accounts = await trialBalanced(clinic.billing);
     expect(accounts['patient-credit'] ?? 0).toBe(0);
     // No more than was paid is refunded.
-    const tooMuch = await app.app.inject({
+    const tooMuch = await clinic.app.app.inject({
       method: 'POST',
       url: `/billing/payments/${cash.json().id}/refunds`,
-      headers: { authorization: `Bearer ${billing.accessToken}`, 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${clinic.billing.accessToken}`, 'idempotency-key': randomUUID() },
       payload: { amount: 10_001, reason: 'too much' },
     });
     expect(tooMuch.statusCode).toBe(409);
@@ -118,17 +99,19 @@ describe('payments', () => {
   it('charges once for 100 concurrent retries with one Idempotency-Key: one payment, one ledger entry', async () => {
     const { patient } = await invoicedPatient();
     const key = randomUUID();
-    const before = gateway.charges.length;
+    const before = clinic.gateway.charges.length;
     const body = { patient, amount: 2_500, currency: 'USD', method: 'card', card: { token: 'tok_visa' } };
     const answers = await Promise.all(Array.from({ length: 100 }, () => pay(body, key)));
     expect(answers.map((answer) => answer.statusCode)).toEqual(Array(100).fill(201));
     const ids = new Set(answers.map((answer) => answer.json().id));
     expect(ids.size).toBe(1);
     expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(99);
-    expect(gateway.charges.length - before).toBe(1);
-    const payments = (await billing.request('GET', `/billing/payments?patient=${patient}`)).json();
+    expect(clinic.gateway.charges.length - before).toBe(1);
+    const payments = (await clinic.billing.request('GET', `/billing/payments?patient=${patient}`)).json();
     expect(payments).toHaveLength(1);
-    const entries = (await billing.request('GET', `/billing/ledger/entries?source=Payment/${[...ids][0]}`)).json();
+    const entries = (
+      await clinic.billing.request('GET', `/billing/ledger/entries?source=Payment/${[...ids][0]}`)
+    ).json();
     expect(entries).toHaveLength(1);
     expect((await balance(patient)).receivable).toBe(12_500);
 
@@ -136,31 +119,31 @@ describe('payments', () => {
     const other = await pay({ ...body, amount: 2_600 }, key);
     expect(other.statusCode).toBe(422);
     expect(other.json().code).toBe('BILLING_IDEMPOTENCY_KEY_REUSED');
-    expect(gateway.charges.length - before).toBe(1);
+    expect(clinic.gateway.charges.length - before).toBe(1);
   });
 
   it('leaves all or nothing when the server dies between the gateway and the commit; the retry charges once', async () => {
     const { patient } = await invoicedPatient();
     const key = randomUUID();
     const body = { patient, amount: 1_000, currency: 'USD', method: 'card', card: { token: 'tok_visa' } };
-    const before = gateway.charges.length;
-    const original = gateway.charge.bind(gateway);
-    gateway.charge = async (input) => {
+    const before = clinic.gateway.charges.length;
+    const original = clinic.gateway.charge.bind(clinic.gateway);
+    clinic.gateway.charge = async (input) => {
       await original(input);
       throw new Error('process killed');
     };
     const crashed = await pay(body, key);
-    gateway.charge = original;
+    clinic.gateway.charge = original;
     expect(crashed.statusCode).toBe(500);
-    expect((await billing.request('GET', `/billing/payments?patient=${patient}`)).json()).toHaveLength(0);
+    expect((await clinic.billing.request('GET', `/billing/payments?patient=${patient}`)).json()).toHaveLength(0);
     expect((await balance(patient)).receivable).toBe(15_000);
-    await trialBalanced(billing);
+    await trialBalanced(clinic.billing);
 
     const retried = await pay(body, key);
     expect(retried.statusCode, retried.body).toBe(201);
     // The gateway answered the retry from its own idempotency key: the card was charged once.
-    expect(gateway.charges.length - before).toBe(1);
-    expect(retried.json().gatewayCharge).toBe(gateway.charges.at(-1)!.id);
+    expect(clinic.gateway.charges.length - before).toBe(1);
+    expect(retried.json().gatewayCharge).toBe(clinic.gateway.charges.at(-1)!.id);
     expect((await balance(patient)).receivable).toBe(14_000);
   });
 
@@ -170,10 +153,10 @@ describe('payments', () => {
     const event = {
       id: `evt_${randomUUID()}`,
       type: 'charge.settled',
-      data: { charge: paid.json().gatewayCharge, metadata: { tenant: tenantId } },
+      data: { charge: paid.json().gatewayCharge, metadata: { tenant: clinic.tenantId } },
     };
     const send = (body: string, signature?: string) =>
-      app.app.inject({
+      clinic.app.app.inject({
         method: 'POST',
         url: '/billing/gateway/webhooks',
         headers: {
@@ -182,7 +165,7 @@ describe('payments', () => {
         },
         payload: body,
       });
-    const signed = gateway.webhook(event);
+    const signed = clinic.gateway.webhook(event);
     expect((await send(signed.body)).statusCode).toBe(401);
     // One hex digit of the signature flipped (always to a different digit).
     const tampered = signed.signature.replace(/v1=(.)/, (_m, digit: string) => `v1=${digit === '0' ? '1' : '0'}`);
@@ -192,14 +175,14 @@ describe('payments', () => {
     expect(
       (await send(signed.body.replace('3000', '3001').replace('settled', 'refunded'), signed.signature)).statusCode,
     ).toBe(401);
-    const old = gateway.webhook(event, Math.floor(Date.now() / 1000) - 3600);
+    const old = clinic.gateway.webhook(event, Math.floor(Date.now() / 1000) - 3600);
     expect((await send(old.body, old.signature)).statusCode).toBe(401);
 
-    const bankBefore = (await trialBalanced(billing)).bank ?? 0;
+    const bankBefore = (await trialBalanced(clinic.billing)).bank ?? 0;
     const ok = await send(signed.body, signed.signature);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ received: true, duplicate: false });
     expect((await send(signed.body, signed.signature)).json()).toEqual({ received: true, duplicate: true });
-    expect((await trialBalanced(billing)).bank).toBe(bankBefore + 3_000);
+    expect((await trialBalanced(clinic.billing)).bank).toBe(bankBefore + 3_000);
   });
 });

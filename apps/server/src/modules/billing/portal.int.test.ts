@@ -1,43 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Bundle, Invoice } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import { describe, expect, it } from 'vitest';
 import { type Member, member } from '../access/access-fixtures.int-helpers';
-import { createService, finishedVisit, trialBalanced } from './billing.fixtures';
-import type { TestPaymentGateway } from './gateway';
+import { billingClinic, finishedVisit, trialBalanced } from './billing.fixtures';
 
-let app: TestApp;
-let admin: SignedIn;
-let billing: SignedIn;
-let physician: SignedIn;
-let tenantId: string;
-let service: { id: string };
-let gateway: TestPaymentGateway;
-
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  tenantId = newTenantId();
-  admin = await signIn(app, { role: 'tenant_admin', tenantId });
-  billing = await signIn(app, { role: 'billing', tenantId });
-  physician = await signIn(app, { role: 'physician', tenantId });
-  service = await createService(admin);
-  gateway = app.app.billingGateway as TestPaymentGateway;
-});
-afterAll(async () => app?.close());
+const clinic = billingClinic();
 
 /** A patient with an issued invoice of 150.00 USD (or a draft), signed in to the portal as themselves. */
 async function portalPatient(options: { issue?: boolean } = {}) {
-  const visit = await finishedVisit(physician);
-  const charges = await billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
-    services: [{ service: service.id }],
+  const visit = await finishedVisit(clinic.physician);
+  const charges = await clinic.billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
+    services: [{ service: clinic.service.id }],
   });
   expect(charges.statusCode, charges.body).toBe(201);
-  const invoice = await billing.request('POST', '/billing/invoices', {
+  const invoice = await clinic.billing.request('POST', '/billing/invoices', {
     encounter: visit.encounter,
     issue: options.issue ?? true,
   });
   expect(invoice.statusCode, invoice.body).toBe(201);
-  const portal = await member(app, tenantId, 'patient', `Patient/${visit.patient}`);
+  const portal = await member(clinic.app, clinic.tenantId, 'patient', `Patient/${visit.patient}`);
   return { patient: visit.patient, invoice: invoice.json() as Invoice, portal };
 }
 
@@ -59,11 +40,11 @@ async function myInvoices(portal: Member) {
 }
 
 async function ledgerBalance(patient: string) {
-  return (await billing.request('GET', `/billing/patients/${patient}/balance`)).json().balances[0];
+  return (await clinic.billing.request('GET', `/billing/patients/${patient}/balance`)).json().balances[0];
 }
 
 async function auditOf(patient: string): Promise<{ action: string; outcome: string | undefined; user?: string }[]> {
-  const bundle = (await admin.request('GET', `/audit/events?patient=${patient}`)).json() as Bundle<AuditEvent>;
+  const bundle = (await clinic.admin.request('GET', `/audit/events?patient=${patient}`)).json() as Bundle<AuditEvent>;
   return (bundle.entry ?? []).map((entry) => ({
     action: entry.resource!.subtype?.[0]?.code ?? '',
     outcome: entry.resource!.outcome,
@@ -87,7 +68,7 @@ describe('the patient portal pays its own invoices', () => {
         lineCount: 1,
       }),
     ]);
-    const before = gateway.charges.length;
+    const before = clinic.gateway.charges.length;
 
     const partial = await pay(portal, invoice.id!, card(5_000));
     expect(partial.statusCode, partial.body).toBe(201);
@@ -112,12 +93,12 @@ describe('the patient portal pays its own invoices', () => {
       expect.objectContaining({ paid: 15_000, openBalance: 0, payable: false }),
     ]);
     expect(await ledgerBalance(patient)).toEqual({ currency: 'USD', receivable: 0, credit: 0, due: 0 });
-    expect(gateway.charges.length - before).toBe(2);
-    const accounts = await trialBalanced(billing);
+    expect(clinic.gateway.charges.length - before).toBe(2);
+    const accounts = await trialBalanced(clinic.billing);
     expect(accounts['card-clearing']).toBeGreaterThanOrEqual(15_000);
 
     // The desk sees the patient's payments as its own, and the audit trail names the patient as the payer.
-    const payments = (await billing.request('GET', `/billing/payments?patient=${patient}`)).json();
+    const payments = (await clinic.billing.request('GET', `/billing/payments?patient=${patient}`)).json();
     expect(payments.map((row: { amount: number }) => row.amount)).toEqual([5_000, 10_000]);
     const trail = await auditOf(patient);
     expect(trail.filter((event) => event.action === 'payment-post')).toEqual([
@@ -135,14 +116,14 @@ describe('the patient portal pays its own invoices', () => {
   it("answers 404 for another patient's invoice, as for one that does not exist, and charges nothing", async () => {
     const mine = await portalPatient();
     const theirs = await portalPatient();
-    const before = gateway.charges.length;
+    const before = clinic.gateway.charges.length;
     const other = await pay(mine.portal, theirs.invoice.id!, card(1_000));
     expect(other.statusCode).toBe(404);
     const missing = await pay(mine.portal, randomUUID(), card(1_000));
     expect(missing.statusCode).toBe(404);
     expect(other.json().code).toBe('BILLING_NOT_FOUND');
     expect(missing.json().code).toBe('BILLING_NOT_FOUND');
-    expect(gateway.charges.length).toBe(before);
+    expect(clinic.gateway.charges.length).toBe(before);
     expect((await ledgerBalance(theirs.patient)).receivable).toBe(15_000);
     // Their invoice is not in my list; the refused attempt is on record.
     expect((await myInvoices(mine.portal)).map((row) => row.id)).toEqual([mine.invoice.id]);
@@ -194,13 +175,13 @@ describe('the patient portal pays its own invoices', () => {
     expect(none.json()).toMatchObject({ code: 'BILLING_IDEMPOTENCY_KEY_REQUIRED', path: 'Idempotency-Key' });
 
     const key = randomUUID();
-    const before = gateway.charges.length;
+    const before = clinic.gateway.charges.length;
     const answers = await Promise.all(Array.from({ length: 5 }, () => pay(portal, invoice.id!, card(4_000), key)));
     expect(answers.map((answer) => answer.statusCode)).toEqual(Array(5).fill(201));
     expect(new Set(answers.map((answer) => answer.json().id)).size).toBe(1);
     expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
-    expect(gateway.charges.length - before).toBe(1);
-    expect((await billing.request('GET', `/billing/payments?patient=${patient}`)).json()).toHaveLength(1);
+    expect(clinic.gateway.charges.length - before).toBe(1);
+    expect((await clinic.billing.request('GET', `/billing/payments?patient=${patient}`)).json()).toHaveLength(1);
     expect((await myInvoices(portal))[0]!.openBalance).toBe(11_000);
     // The same key for another amount is refused and charges nothing.
     const reused = await pay(portal, invoice.id!, card(4_001), key);
@@ -212,7 +193,7 @@ describe('the patient portal pays its own invoices', () => {
     expect(race.map((answer) => answer.statusCode).sort()).toEqual([201, 422]);
     expect((await myInvoices(portal))[0]!.openBalance).toBe(5_000);
     expect((await ledgerBalance(patient)).receivable).toBe(5_000);
-    expect(gateway.charges.length - before).toBe(2);
+    expect(clinic.gateway.charges.length - before).toBe(2);
   });
 
   it('keeps a patient’s keys their own: the same key from two patients makes two payments', async () => {
@@ -228,16 +209,16 @@ describe('the patient portal pays its own invoices', () => {
 
   it('takes credit notes and payments made at the desk into account', async () => {
     const { patient, invoice, portal } = await portalPatient();
-    const cash = await app.app.inject({
+    const cash = await clinic.app.app.inject({
       method: 'POST',
       url: '/billing/payments',
-      headers: { authorization: `Bearer ${billing.accessToken}`, 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${clinic.billing.accessToken}`, 'idempotency-key': randomUUID() },
       payload: { patient, amount: 2_000, currency: 'USD', method: 'cash' },
     });
     expect(cash.statusCode, cash.body).toBe(201);
     // A payment not made on an invoice still lowers what the patient owes on it.
     expect((await myInvoices(portal))[0]).toMatchObject({ paid: 0, openBalance: 13_000 });
-    const credit = await billing.request('POST', `/billing/invoices/${invoice.id}/credit-notes`, {
+    const credit = await clinic.billing.request('POST', `/billing/invoices/${invoice.id}/credit-notes`, {
       reason: 'visit not billable',
     });
     expect(credit.statusCode, credit.body).toBe(201);
@@ -263,21 +244,21 @@ describe('staff-only billing stays staff-only', () => {
       expect((await portal.request('GET', url)).statusCode, url).toBe(403);
     }
     // Billing staff and clinicians use the desk, not a patient's portal.
-    expect((await billing.request('GET', '/billing/portal/invoices')).statusCode).toBe(403);
-    const staffPay = await app.app.inject({
+    expect((await clinic.billing.request('GET', '/billing/portal/invoices')).statusCode).toBe(403);
+    const staffPay = await clinic.app.app.inject({
       method: 'POST',
       url: `/billing/portal/invoices/${invoice.id}/payments`,
-      headers: { authorization: `Bearer ${physician.accessToken}`, 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${clinic.physician.accessToken}`, 'idempotency-key': randomUUID() },
       payload: card(100),
     });
     expect(staffPay.statusCode).toBe(403);
     // A patient account linked to no record has no invoices to see or pay.
-    const unlinked = await member(app, tenantId, 'patient');
+    const unlinked = await member(clinic.app, clinic.tenantId, 'patient');
     const refused = await unlinked.request('GET', '/billing/portal/invoices');
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('BILLING_NO_PATIENT_RECORD');
     // A signed-out caller is refused too.
-    const anonymous = await app.app.inject({ method: 'GET', url: '/billing/portal/invoices' });
+    const anonymous = await clinic.app.app.inject({ method: 'GET', url: '/billing/portal/invoices' });
     expect(anonymous.statusCode).toBe(401);
   });
 });
