@@ -1,3 +1,4 @@
+import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { backoffMs, liveUrl, parseLiveMessage, queryKeysFor } from './live-events';
 
@@ -13,6 +14,21 @@ describe('live events', () => {
     expect(queryKeysFor('payment.posted')).toEqual(expect.arrayContaining([['billing'], ['portal', 'invoices']]));
     expect(queryKeysFor('invoice.issued')).toContainEqual(['portal', 'invoices']);
     expect(queryKeysFor('claim.submitted')).toEqual([]);
+  });
+
+  it('a waitlist event marks the front desk’s waitlist and offers stale, not the calendar', async () => {
+    const client = new QueryClient();
+    const waitlist = ['scheduling', 'waitlist'];
+    const openOffers = ['scheduling', 'offers', 'open'];
+    const calendar = ['scheduling', 'calendar', 'day'];
+    for (const key of [waitlist, openOffers, calendar]) client.setQueryData(key, []);
+    for (const type of ['waitlist.added', 'waitlist.removed', 'waitlist.offer-made', 'waitlist.offer-declined']) {
+      expect(queryKeysFor(type), type).not.toEqual([]);
+    }
+    for (const queryKey of queryKeysFor('waitlist.offer-accepted')) await client.invalidateQueries({ queryKey });
+    expect(client.getQueryState(waitlist)?.isInvalidated).toBe(true);
+    expect(client.getQueryState(openOffers)?.isInvalidated).toBe(true);
+    expect(client.getQueryState(calendar)?.isInvalidated).toBe(false);
   });
 
   it('reads events and ignores hello, non-JSON and other messages', () => {

@@ -8,12 +8,18 @@ export interface LiveEvent {
   aggregate?: { type: string; id: string };
 }
 
+/** The waitlist's query keys (`schedule/useWaitlist.ts`); offers by prefix, whatever their filter. */
+export const WAITLIST_KEY: QueryKey = ['scheduling', 'waitlist'];
+export const OFFERS_KEY: QueryKey = ['scheduling', 'offers'];
+
 /**
  * Which cached queries an event makes stale, by query-key prefix. Screens agree on these prefixes:
  * `['scheduling', …]` the calendar, `['portal', …]` the patient portal, `['fhir', <type>, …]` FHIR reads
  * and searches (the chart), `['inbox']`/`['results']`/`['orders']` the result inbox, `['beds']` the board,
  * `['notifications']` the bell (critical results and appointment messages arrive there), `['billing']` the
- * billing desk and `['portal', 'invoices']` the portal's invoices (issued invoices, payments).
+ * billing desk and `['portal', 'invoices']` the portal's invoices (issued invoices, payments). Waitlist
+ * events refresh only the front desk's waitlist and open offers (`schedule/useWaitlist.ts`), not the calendar:
+ * an offer accepted books an appointment, and that booking's own event refreshes the calendar.
  */
 const AFFECTS: [RegExp, QueryKey[]][] = [
   [
@@ -36,6 +42,7 @@ const AFFECTS: [RegExp, QueryKey[]][] = [
   [/^bed\./, [['beds'], ['fhir', 'Encounter'], ['fhir', 'Location']]],
   [/^encounter\./, [['fhir', 'Encounter'], ['encounters'], ['beds'], ['scheduling']]],
   [/^(invoice|payment)\./, [['billing'], ['portal', 'invoices'], ['fhir', 'Invoice']]],
+  [/^waitlist\./, [WAITLIST_KEY, OFFERS_KEY]],
 ];
 
 /** The query-key prefixes to invalidate for an event (none for types the app does not show). */

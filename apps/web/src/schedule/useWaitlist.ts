@@ -1,17 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/useApi';
+import { OFFERS_KEY, WAITLIST_KEY } from '../live/live-events';
 import { fetchOpenOffers, fetchWaitlist } from './waitlist-api';
 
 /**
- * The waitlist and its open offers. Their keys sit under `['scheduling']`, so a booking, move or
- * cancellation anywhere (the live feed's appointment events, or this screen's own changes) refetches
- * them: a cancellation is when the server offers a slot. The minute refetch catches offers running out.
+ * The waitlist and its open offers. The live feed's `waitlist.*` events (another desk adding, removing,
+ * offering, accepting, declining) refetch them by their own keys; their keys also sit under
+ * `['scheduling']`, so appointment events and this screen's own changes refetch them too. The minute
+ * refetch catches offers running out (the server publishes no event for an expiry).
  */
 export function useWaitlist() {
   const { http } = useApi();
   return useQuery({
-    queryKey: ['scheduling', 'waitlist'],
+    queryKey: WAITLIST_KEY,
     queryFn: ({ signal }) => fetchWaitlist(http, signal),
     refetchInterval: 60_000,
   });
@@ -20,7 +22,7 @@ export function useWaitlist() {
 export function useOpenOffers() {
   const { http } = useApi();
   return useQuery({
-    queryKey: ['scheduling', 'offers', 'open'],
+    queryKey: [...OFFERS_KEY, 'open'],
     queryFn: ({ signal }) => fetchOpenOffers(http, {}, signal),
     refetchInterval: 60_000,
   });

@@ -42,12 +42,13 @@ export function registerSchedulingModule(app: FastifyInstance, options: Scheduli
   const now = options.now ?? (() => new Date());
   const { repository, search } = options.fhir;
   const schedules = new ScheduleService({ repository, now });
-  const waitlist = new WaitlistService({ repository, search, audit: options.audit, now });
+  const events = options.events ?? noEvents;
+  const waitlist = new WaitlistService({ repository, search, audit: options.audit, events, now });
   const appointments = new AppointmentService({
     repository,
     search,
     audit: options.audit,
-    events: options.events ?? noEvents,
+    events,
     encounters: options.encounters,
     now,
   });

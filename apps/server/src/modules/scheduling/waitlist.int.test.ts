@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
-import { systemClient } from '../access/access-fixtures.int-helpers';
+import { member, systemClient } from '../access/access-fixtures.int-helpers';
 import { booked, createSchedule, DAY, everyDay, type FreeSlot, freeSlots, HOUR } from './scheduling.int-helpers';
 
 let app: TestApp;
@@ -52,6 +53,38 @@ async function freeUp(slot: FreeSlot, holder: string): Promise<void> {
   const appointment = await booked(desk, slot.id, holder);
   const cancelled = await desk.request('POST', `/appointments/${appointment.id}/cancel`, { reason: 'pat' });
   expect(cancelled.statusCode, cancelled.body).toBe(200);
+}
+
+/** The entry's events on the outbox, in the order they happened. */
+async function eventsOf(entryId: string) {
+  const res = await admin.request('GET', `/events?aggregate=WaitlistEntry/${entryId}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().events.sort((x: { seq: number }, y: { seq: number }) => x.seq - y.seq) as {
+    type: string;
+    version: number;
+    data: Record<string, unknown>;
+  }[];
+}
+
+/** Keeps the patient's record from everyone (a deny Consent), as a patient who opted out would. */
+async function denyAccess(patientId: string): Promise<void> {
+  await systemClient(app, tenantId).create({
+    resourceType: 'Consent',
+    status: 'active',
+    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+    patient: { reference: `Patient/${patientId}` },
+    policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
+    provision: { type: 'deny' },
+  });
+}
+
+async function until(probe: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 beforeAll(async () => {
@@ -133,15 +166,7 @@ describe('waitlist entries as the front desk sees them', () => {
     const hidden = await patient('Tamm', 'Oskar');
     const visible = await waitFor(shown);
     const secret = await waitFor(hidden);
-    await systemClient(app, tenantId).create({
-      resourceType: 'Consent',
-      status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: `Patient/${hidden}` },
-      policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
-      provision: { type: 'deny' },
-    });
+    await denyAccess(hidden);
     const ids = (await desk.request('GET', '/scheduling/waitlist?status=waiting')).json().map((e: any) => e.id);
     expect(ids).toContain(visible.id);
     expect(ids).not.toContain(secret.id);
@@ -155,6 +180,91 @@ describe('waitlist entries as the front desk sees them', () => {
     expect(added.json().entry).toHaveLength(1);
     await desk.request('DELETE', `/scheduling/waitlist/${visible.id}`);
     await desk.request('DELETE', `/scheduling/waitlist/${secret.id}`);
+  });
+});
+
+describe('waitlist events', () => {
+  it('publishes added, offer-made, declined, accepted and removed with ids only, each matching its schema', async () => {
+    const holder = await patient('Holder', 'Hedda');
+    const elsaId = await patient('Eklund', 'Elsa');
+    const felixId = await patient('Fabre', 'Felix');
+    const elsa = await waitFor(elsaId, { note: 'Afternoons, call her daughter' });
+    const felix = await waitFor(felixId);
+    const slot = nextSlot();
+    await freeUp(slot, holder);
+    const [offer] = await offersOf(elsa.id);
+    expect((await desk.request('POST', `/scheduling/offers/${offer.id}/decline`)).statusCode).toBe(200);
+    const [passed] = await offersOf(felix.id);
+    const accepted = await desk.request('POST', `/scheduling/offers/${passed.id}/accept`);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await desk.request('DELETE', `/scheduling/waitlist/${elsa.id}`)).statusCode).toBe(200);
+
+    const ofElsa = await eventsOf(elsa.id);
+    const ofFelix = await eventsOf(felix.id);
+    expect(ofElsa.map((event) => event.type)).toEqual([
+      'waitlist.added',
+      'waitlist.offer-made',
+      'waitlist.offer-declined',
+      'waitlist.removed',
+    ]);
+    expect(ofFelix.map((event) => event.type)).toEqual([
+      'waitlist.added',
+      'waitlist.offer-made',
+      'waitlist.offer-accepted',
+    ]);
+    for (const event of [...ofElsa, ...ofFelix]) {
+      expect(eventSchemaErrors(event.type, event.version, event.data), event.type).toEqual([]);
+    }
+    expect(ofElsa[0]!.data).toEqual({ entry: elsa.id, patient: elsaId });
+    expect(ofElsa[1]!.data).toEqual({ entry: elsa.id, patient: elsaId, offer: offer.id, slot: slot.id });
+    expect(ofElsa[2]!.data).toEqual({ entry: elsa.id, patient: elsaId, offer: offer.id, slot: slot.id });
+    expect(ofFelix[2]!.data).toEqual({
+      entry: felix.id,
+      patient: felixId,
+      offer: passed.id,
+      slot: slot.id,
+      appointment: accepted.json().appointment.id,
+    });
+    // Ids only: neither the patient's name nor the front desk's note leaves in an event.
+    expect(JSON.stringify([...ofElsa, ...ofFelix])).not.toMatch(/Eklund|Elsa|Fabre|Felix|daughter/);
+  });
+
+  it('tells a /live socket of changes to patients its user may see, and nothing of the others', async () => {
+    const seen = await patient('Gallo', 'Gia');
+    const kept = await patient('Hale', 'Hollis');
+    const keptEntry = await waitFor(kept);
+    await denyAccess(kept);
+    const stranger = await member(app, tenantId, 'patient', `Patient/${await patient('Ives', 'Ida')}`);
+    // Events so far are delivered before anyone listens.
+    await app.events.drain();
+
+    const heard: Record<'desk' | 'stranger', string[]> = { desk: [], stranger: [] };
+    const open = (key: 'desk' | 'stranger', token: string) =>
+      app.app.injectWS(
+        '/live',
+        { headers: { authorization: `Bearer ${token}` } },
+        { onInit: (ws) => ws.on('message', (data: Buffer) => heard[key].push(data.toString())) },
+      );
+    const deskSocket = await open('desk', desk.accessToken);
+    const strangerSocket = await open('stranger', stranger.token);
+    await until(() => heard.desk.length === 1 && heard.stranger.length === 1);
+
+    const seenEntry = await waitFor(seen);
+    expect((await desk.request('DELETE', `/scheduling/waitlist/${keptEntry.id}`)).statusCode).toBe(200);
+    expect((await desk.request('DELETE', `/scheduling/waitlist/${seenEntry.id}`)).statusCode).toBe(200);
+    await app.events.drain();
+    await until(() => heard.desk.length === 3);
+    // Give a message that should not come time to arrive before saying none did.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const told = heard.desk.slice(1).map((message) => JSON.parse(message));
+    expect(told.map(({ type, aggregate }) => ({ type, aggregate }))).toEqual([
+      { type: 'waitlist.added', aggregate: { type: 'WaitlistEntry', id: seenEntry.id } },
+      { type: 'waitlist.removed', aggregate: { type: 'WaitlistEntry', id: seenEntry.id } },
+    ]);
+    expect(told[0]).not.toHaveProperty('data');
+    expect(heard.stranger.map((message) => JSON.parse(message).type)).toEqual(['hello']);
+    deskSocket.terminate();
+    strangerSocket.terminate();
   });
 });
 
@@ -199,7 +309,8 @@ describe('offers as the front desk sees them', () => {
   it('taking an offered patient off the list withdraws the offer and passes the slot to the next match', async () => {
     const holder = await patient('Holder', 'Henrik');
     const first = await waitFor(await patient('Aalto', 'Aino'));
-    const next = await waitFor(await patient('Brun', 'Bodil'));
+    const bodil = await patient('Brun', 'Bodil');
+    const next = await waitFor(bodil);
     const elsewhere = await desk.request('POST', '/scheduling/waitlist', {
       patient: await patient('Cole', 'Cyril'),
       practitioner: otherPractitionerId,
@@ -222,7 +333,7 @@ describe('offers as the front desk sees them', () => {
     expect(await offersOf(elsewhere.json().id)).toEqual([]);
     const declined = await desk.request('POST', `/scheduling/offers/${passed.id}/decline`);
     expect(declined.json().status).toBe('declined');
-    const audit = await admin.request('GET', '/audit/events?action=waitlist-offer-decline');
+    const audit = await admin.request('GET', `/audit/events?action=waitlist-offer-decline&patient=${bodil}`);
     expect(audit.json().entry).toHaveLength(1);
     for (const id of [next.id, elsewhere.json().id]) await desk.request('DELETE', `/scheduling/waitlist/${id}`);
   });

@@ -5,8 +5,10 @@ import type { AuditService } from '../audit';
 import type { ClinicalActor } from '../identity';
 import type { AppointmentService } from './appointment.service';
 import { schedulingErrors } from './scheduling.errors';
+import type { EventPublisher } from './scheduling.events';
 import type { OfferQuery, WaitlistInput } from './scheduling.schemas';
 import * as store from './scheduling.store';
+import { publishWaitlistEvent } from './waitlist.events';
 import { type PatientLabel, readablePatients } from './waitlist.patients';
 import * as waitlist from './waitlist.store';
 
@@ -56,6 +58,8 @@ export interface WaitlistServiceDeps {
   repository: FhirRepository;
   search: SearchService;
   audit: AuditService;
+  /** Other front desks hear of each change (ids only) instead of waiting for their next refresh. */
+  events: EventPublisher;
   now: () => Date;
 }
 
@@ -99,6 +103,10 @@ export class WaitlistService {
         actor.userId ?? actor.clientId,
       );
       await this.audit(tx, ctx.tenantId, actor, 'waitlist-add', inserted.patient_id);
+      await publishWaitlistEvent(this.deps.events, tx, ctx.tenantId, 'waitlist.added', {
+        entry: inserted.id,
+        patient: inserted.patient_id,
+      });
       return inserted;
     });
     const patients = await readablePatients(this.deps.search, ctx, [row.patient_id]);
@@ -130,6 +138,10 @@ export class WaitlistService {
       for (const offer of offers) await waitlist.closeOffer(tx, ctx.tenantId, offer.id, 'withdrawn');
       await waitlist.setWaitlistStatus(tx, ctx.tenantId, id, 'removed');
       await this.audit(tx, ctx.tenantId, actor, 'waitlist-remove', entry.patient_id);
+      await publishWaitlistEvent(this.deps.events, tx, ctx.tenantId, 'waitlist.removed', {
+        entry: id,
+        patient: entry.patient_id,
+      });
       if (offers.length) {
         await this.slotsFreed(
           tx,
@@ -171,13 +183,20 @@ export class WaitlistService {
       const entry = await waitlist.firstMatch(tx, tenantId, slotId);
       if (!entry) continue;
       const settings = await store.readSettings(tx, tenantId);
+      const offerId = randomUUID();
       await waitlist.insertOffer(tx, tenantId, {
-        id: randomUUID(),
+        id: offerId,
         waitlist_id: entry.id,
         slot_id: slotId,
         expires_at: new Date(now.getTime() + settings.offerHours * HOUR_MS).toISOString(),
       });
       await waitlist.setWaitlistStatus(tx, tenantId, entry.id, 'offered');
+      await publishWaitlistEvent(this.deps.events, tx, tenantId, 'waitlist.offer-made', {
+        entry: entry.id,
+        patient: entry.patient_id,
+        offer: offerId,
+        slot: slotId,
+      });
     }
   }
 
@@ -200,6 +219,13 @@ export class WaitlistService {
       );
       await waitlist.closeOffer(tx, ctx.tenantId, offer.id, 'accepted', appointment.id);
       await waitlist.setWaitlistStatus(tx, ctx.tenantId, entry.id, 'booked');
+      await publishWaitlistEvent(this.deps.events, tx, ctx.tenantId, 'waitlist.offer-accepted', {
+        entry: entry.id,
+        patient: entry.patient_id,
+        offer: offer.id,
+        slot: offer.slot_id,
+        appointment: appointment.id!,
+      });
       return {
         offer: offerView({ ...offer, status: 'accepted', appointment_id: appointment.id! }, this.deps.now()),
         appointment,
@@ -215,6 +241,12 @@ export class WaitlistService {
       await waitlist.closeOffer(tx, ctx.tenantId, offer.id, 'declined');
       await waitlist.setWaitlistStatus(tx, ctx.tenantId, offer.waitlist_id, 'waiting');
       await this.audit(tx, ctx.tenantId, actor, 'waitlist-offer-decline', entry.patient_id);
+      await publishWaitlistEvent(this.deps.events, tx, ctx.tenantId, 'waitlist.offer-declined', {
+        entry: entry.id,
+        patient: entry.patient_id,
+        offer: offer.id,
+        slot: offer.slot_id,
+      });
       await this.slotsFreed(tx, ctx.tenantId, [offer.slot_id]);
       return offerView({ ...offer, status: 'declined' }, this.deps.now());
     });

@@ -5,7 +5,7 @@ import type { Broadcast } from '../../platform/broadcast';
 import { SESSION_COOKIE } from '../identity';
 import type { BusEvent } from './webhooks.service';
 
-/** What the web app hears about as it happens: new results, schedule changes, bed status, orders. */
+/** What the web app hears about as it happens: new results, schedule and waitlist changes, bed status, orders. */
 export const LIVE_EVENT_TYPES = [
   'appointment.booked',
   'appointment.rescheduled',
@@ -22,6 +22,11 @@ export const LIVE_EVENT_TYPES = [
   'bed.status-changed',
   'invoice.issued',
   'payment.posted',
+  'waitlist.added',
+  'waitlist.removed',
+  'waitlist.offer-made',
+  'waitlist.offer-accepted',
+  'waitlist.offer-declined',
 ];
 
 /** Events older than this are history, not news (a new subscriber starts from a tenant's first event). */
@@ -46,12 +51,17 @@ interface LiveMessage {
 /**
  * Whose readers may hear an event: its aggregate when that is a FHIR resource. Invoices and payments
  * (a payment is a ledger row, not a resource) are the patient's business: heard by those who may read
- * the patient's record, the patient in the portal included.
+ * the patient's record, the patient in the portal included. So are waitlist entries and offers (rows of
+ * the scheduling module, not resources): heard by those who may read the waiting patient.
  */
 function aboutOf(event: BusEvent): LiveMessage['about'] | undefined {
   const patientId = event.data?.patientId;
   if (/^(invoice|payment)\./.test(event.type)) {
     return typeof patientId === 'string' ? { type: 'Patient', id: patientId } : undefined;
+  }
+  if (/^waitlist\./.test(event.type)) {
+    const waiting = event.data?.patient;
+    return typeof waiting === 'string' ? { type: 'Patient', id: waiting } : undefined;
   }
   return isResourceType(event.aggregate.type) ? event.aggregate : undefined;
 }
