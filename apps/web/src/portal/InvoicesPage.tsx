@@ -8,7 +8,7 @@ import { EmptyState } from '../shared/EmptyState';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { PageHeader } from '../shared/PageHeader';
 import { PayInvoiceDialog } from './PayInvoiceDialog';
-import { invoiceState } from './portal-invoices';
+import { insurerNote, invoiceState } from './portal-invoices';
 import { usePortalPatient } from './portal-patient';
 import { useInvoices } from './usePortal';
 
@@ -52,6 +52,7 @@ export function InvoicesPage() {
               {invoices.data.map((invoice) => {
                 const number = invoiceNumber(invoice.id);
                 const state = invoiceState(invoice);
+                const note = insurerNote(invoice);
                 return (
                   <Table.Tr key={invoice.id}>
                     <Table.Td>
@@ -67,6 +68,11 @@ export function InvoicesPage() {
                       <Badge variant="filled" color={state.color} tt="none" autoContrast>
                         {state.label}
                       </Badge>
+                      {note && (
+                        <Text size="xs" mt={4} maw={280}>
+                          {note}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td ta="right">{formatMoney(invoice.total, invoice.currency)}</Table.Td>
                     <Table.Td ta="right" fw={600}>

@@ -163,7 +163,10 @@ export interface PortalInvoice {
   total: number;
   paid: number;
   credited: number;
+  /** What the patient still owes on it. */
   openBalance: number;
+  /** What claims on it asked insurers to pay: still expected, paid, taken off by their agreement. */
+  insurer: { expected: number; paid: number; adjusted: number };
   payable: boolean;
   lineCount: number;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import type { PortalInvoice } from './portal-api';
-import { invoiceState, paidMessage, paymentRefusal } from './portal-invoices';
+import { insurerNote, invoiceState, paidMessage, paymentRefusal } from './portal-invoices';
 
 const invoice = (overrides: Partial<PortalInvoice> = {}): PortalInvoice => ({
   id: 'a1b2c3d4-0000-4000-8000-000000000000',
@@ -12,6 +12,7 @@ const invoice = (overrides: Partial<PortalInvoice> = {}): PortalInvoice => ({
   paid: 0,
   credited: 0,
   openBalance: 15_000,
+  insurer: { expected: 0, paid: 0, adjusted: 0 },
   payable: true,
   lineCount: 1,
   ...overrides,
@@ -30,6 +31,22 @@ describe('portal invoices', () => {
     expect(invoiceState(invoice({ kind: 'credit-note', total: -5_000, openBalance: 0 })).label).toBe('Credit note');
     // A credit note lowered what is due: the rest is still simply to pay.
     expect(invoiceState(invoice({ credited: 5_000, openBalance: 10_000 })).label).toBe('To pay');
+  });
+
+  it('tells an invoice with the insurer (nothing to pay, not paid) from a paid one, and what the insurer paid', () => {
+    const claimed = invoice({ openBalance: 0, payable: false, insurer: { expected: 15_000, paid: 0, adjusted: 0 } });
+    expect(invoiceState(claimed).label).toBe('With your insurer');
+    expect(insurerNote(claimed)).toBe('Your insurer is expected to pay $150.00; it has not paid yet.');
+    // The insurer paid 100.00 and took 20.00 off; the 30.00 left is the patient's, none of it paid yet.
+    const answered = invoice({ openBalance: 3_000, insurer: { expected: 0, paid: 10_000, adjusted: 2_000 } });
+    expect(invoiceState(answered).label).toBe('To pay');
+    expect(insurerNote(answered)).toBe('Your insurer paid $100.00. Its agreement with the clinic took $20.00 off.');
+    expect(invoiceState({ ...answered, paid: 1_000, openBalance: 2_000 }).label).toBe('Partly paid');
+    expect(invoiceState({ ...answered, paid: 3_000, openBalance: 0, payable: false }).label).toBe('Paid');
+    const partly = invoice({ openBalance: 0, payable: false, insurer: { expected: 5_000, paid: 10_000, adjusted: 0 } });
+    expect(invoiceState(partly).label).toBe('With your insurer');
+    expect(insurerNote(partly)).toBe('Your insurer paid $100.00 and is expected to pay $50.00 more.');
+    expect(insurerNote(invoice())).toBeUndefined();
   });
 
   it('explains refusals in plain words, on the field they concern', () => {

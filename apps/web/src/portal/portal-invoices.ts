@@ -2,14 +2,39 @@ import { isApiError } from '../api/api-error';
 import { formatMoney } from '../billing/money';
 import type { PortalInvoice } from './portal-api';
 
-/** What a patient reads about an invoice: paid, partly paid, to pay, cancelled, or a credit note. */
+/**
+ * What a patient reads about an invoice: to pay, partly paid, with their insurer (nothing to pay, but
+ * not paid either), paid, cancelled, or a credit note.
+ */
 export function invoiceState(invoice: PortalInvoice): { label: string; color: string } {
   if (invoice.kind === 'credit-note') return { label: 'Credit note', color: 'gray.7' };
   if (invoice.status === 'cancelled') return { label: 'Cancelled', color: 'gray.7' };
   if (invoice.status !== 'issued' && invoice.status !== 'balanced') return { label: invoice.status, color: 'gray.7' };
+  if (invoice.openBalance === 0 && invoice.insurer.expected > 0)
+    return { label: 'With your insurer', color: 'indigo.9' };
   if (invoice.openBalance === 0) return { label: 'Paid', color: 'teal.9' };
-  if (invoice.openBalance < invoice.total - invoice.credited) return { label: 'Partly paid', color: 'yellow.4' };
+  // The patient's own part: what credit notes and insurers did not take over.
+  const { expected, paid, adjusted } = invoice.insurer;
+  const share = invoice.total - invoice.credited - expected - paid - adjusted;
+  if (invoice.openBalance < share) return { label: 'Partly paid', color: 'yellow.4' };
   return { label: 'To pay', color: 'blue.9' };
+}
+
+/** What the patient's insurer was asked to pay of an invoice and what it did, if it was claimed at all. */
+export function insurerNote(invoice: PortalInvoice): string | undefined {
+  const { expected, paid, adjusted } = invoice.insurer;
+  const money = (amount: number) => formatMoney(amount, invoice.currency);
+  const parts: string[] = [];
+  if (expected > 0)
+    parts.push(
+      paid > 0
+        ? `Your insurer paid ${money(paid)} and is expected to pay ${money(expected)} more.`
+        : `Your insurer is expected to pay ${money(expected)}; it has not paid yet.`,
+    );
+  else if (paid > 0) parts.push(`Your insurer paid ${money(paid)}.`);
+  if (adjusted > 0)
+    parts.push(`${parts.length ? 'Its' : "Your insurer's"} agreement with the clinic took ${money(adjusted)} off.`);
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 /** A payment refusal in words a patient can act on, and the field it is about (if any). */

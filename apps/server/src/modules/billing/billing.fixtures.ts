@@ -83,3 +83,54 @@ export async function trialBalanced(billing: SignedIn): Promise<Record<string, n
   expect(body.balanced).toBe(true);
   return Object.fromEntries(body.accounts.map((row) => [row.account, row.balance]));
 }
+
+/** A payer, the clinic as the claims' provider, and the patient's active coverage with that payer. */
+export async function insuranceFor(
+  clinic: BillingClinic,
+  patient: string,
+): Promise<{ provider: string; payer: string; coverage: string }> {
+  const provider = await clinic.admin.fhir.create({
+    resourceType: 'Organization',
+    name: 'Riverside Family Clinic',
+    identifier: [
+      { system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' },
+      { system: 'urn:oid:2.16.840.1.113883.4.4', value: '12-3456789' },
+    ],
+    address: [{ line: ['400 Main St'], city: 'Springfield', state: 'IL', postalCode: '62701' }],
+  });
+  const payer = await clinic.admin.fhir.create({
+    resourceType: 'Organization',
+    name: 'Acme Health Plan',
+    identifier: [{ system: 'https://meridian.health/fhir/sid/payer-id', value: 'ACME01' }],
+  });
+  const coverage = await clinic.billing.fhir.create({
+    resourceType: 'Coverage',
+    status: 'active',
+    beneficiary: { reference: `Patient/${patient}` },
+    subscriberId: 'XZ998877',
+    relationship: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'self' }],
+    },
+    payor: [{ reference: `Organization/${payer.id}` }],
+  });
+  return { provider: provider.id, payer: payer.id, coverage: coverage.id };
+}
+
+/** An X12 835 from Acme Health Plan paying `paid` (dollars) with the given claim segments (CLP, CAS, ...). */
+export function remittance835(controlNumber: string, lines: string[], paid: string): string {
+  const segments = [
+    'ISA*00*          *00*          *ZZ*ACME01         *ZZ*1234567893     *260610*1200*^*00501*000000777*0*T*:',
+    'GS*HP*ACME01*1234567893*20260610*1200*777*X*005010X221A1',
+    'ST*835*0001',
+    `BPR*I*${paid}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20260610`,
+    `TRN*1*EFT${controlNumber.slice(0, 8)}*1512345678`,
+    'N1*PR*ACME HEALTH PLAN',
+    'REF*2U*ACME01',
+    'N1*PE*RIVERSIDE FAMILY CLINIC*XX*1234567893',
+    ...lines,
+    `SE*${lines.length + 8}*0001`,
+    'GE*1*777',
+    'IEA*1*000000777',
+  ];
+  return `${segments.join('~\n')}~`;
+}

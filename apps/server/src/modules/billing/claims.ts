@@ -31,6 +31,8 @@ export const TAX_ID_SYSTEM = 'urn:oid:2.16.840.1.113883.4.4';
 export const PAYER_ID_SYSTEM = 'https://meridian.health/fhir/sid/payer-id';
 export const CARC_SYSTEM = 'https://x12.org/codes/claim-adjustment-reason-codes';
 const CHARGE_EXTENSION = 'https://meridian.health/fhir/StructureDefinition/claim-item-charge';
+/** On a Claim: the Invoice it claims (the ledger's claim entries name only the Claim). */
+export const CLAIM_INVOICE_EXTENSION = 'https://meridian.health/fhir/StructureDefinition/claim-invoice';
 
 export const claimBody = z.object({ invoice: resourceId, coverage: resourceId, provider: resourceId });
 export const eligibilityBody = z.object({
@@ -179,12 +181,7 @@ export class ClaimsService {
         insurance: [{ sequence: 1, focal: true, coverage: { reference: `Coverage/${input.coverage}` } }],
         item: items,
         total: { value: fromMinor(total, money.currency), currency: money.currency as 'USD' },
-        extension: [
-          {
-            url: 'https://meridian.health/fhir/StructureDefinition/claim-invoice',
-            valueReference: { reference: `Invoice/${invoice.id}` },
-          },
-        ],
+        extension: [{ url: CLAIM_INVOICE_EXTENSION, valueReference: { reference: `Invoice/${invoice.id}` } }],
       };
       const stored = (await this.deps.repository.create(ctx, claim)) as Claim;
       // The payer is now expected to pay what the patient still owes on it, up to the claim's total.

@@ -61,6 +61,30 @@ describe('portalInvoices', () => {
     expect(rows.find((row) => row.id === 'e')).toMatchObject({ openBalance: 0, payable: false });
   });
 
+  it('leaves what a claim moved to the insurer off the invoice, so the receivable goes to the others', () => {
+    // The newer invoice was claimed in full: 100.00 moved from the patient's receivable to the insurer's.
+    const claimed = portalInvoices(
+      [older, newer],
+      new Map(),
+      new Map([['USD', 15_000]]),
+      new Map([['b', { expected: 10_000, paid: 0, adjusted: 0 }]]),
+    );
+    expect(open(claimed)).toEqual({ a: 15_000, b: 0 });
+    expect(claimed.find((row) => row.id === 'b')).toMatchObject({
+      payable: false,
+      insurer: { expected: 10_000, paid: 0, adjusted: 0 },
+    });
+    expect(claimed.find((row) => row.id === 'a')?.insurer).toEqual({ expected: 0, paid: 0, adjusted: 0 });
+    // The insurer paid 60.00 and took 20.00 off; the 20.00 left is the patient's again.
+    const answered = portalInvoices(
+      [older, newer],
+      new Map(),
+      new Map([['USD', 17_000]]),
+      new Map([['b', { expected: 0, paid: 6_000, adjusted: 2_000 }]]),
+    );
+    expect(open(answered)).toEqual({ a: 15_000, b: 2_000 });
+  });
+
   it('never opens more than the invoice total, nor a negative amount, when more was paid on it', () => {
     const rows = portalInvoices([older], new Map([['a', 20_000]]), new Map([['USD', 5_000]]));
     expect(rows[0]).toMatchObject({ paid: 20_000, openBalance: 0, payable: false });

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, Bundle, Invoice } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, Claim, Invoice } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { type Member, member } from '../access/access-fixtures.int-helpers';
-import { billingClinic, finishedVisit, trialBalanced } from './billing.fixtures';
+import { billingClinic, finishedVisit, insuranceFor, remittance835, trialBalanced } from './billing.fixtures';
 
 const clinic = billingClinic();
 
-/** A patient with an issued invoice of 150.00 USD (or a draft), signed in to the portal as themselves. */
-async function portalPatient(options: { issue?: boolean } = {}) {
+/**
+ * A patient with an issued invoice of 150.00 USD (or a draft), signed in to the portal as themselves.
+ * `diagnoses` (ICD-10-CM) go on the charge, as a claim needs them.
+ */
+async function portalPatient(options: { issue?: boolean; diagnoses?: string[] } = {}) {
   const visit = await finishedVisit(clinic.physician);
   const charges = await clinic.billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
-    services: [{ service: clinic.service.id }],
+    services: [{ service: clinic.service.id, ...(options.diagnoses ? { diagnoses: options.diagnoses } : {}) }],
   });
   expect(charges.statusCode, charges.body).toBe(201);
   const invoice = await clinic.billing.request('POST', '/billing/invoices', {
@@ -36,7 +39,14 @@ const card = (amount: number, token = 'tok_visa') => ({ amount, card: { token } 
 async function myInvoices(portal: Member) {
   const res = await portal.request('GET', '/billing/portal/invoices');
   expect(res.statusCode, res.body).toBe(200);
-  return res.json().invoices as { id: string; openBalance: number; paid: number; payable: boolean; status: string }[];
+  return res.json().invoices as {
+    id: string;
+    openBalance: number;
+    paid: number;
+    payable: boolean;
+    status: string;
+    insurer: { expected: number; paid: number; adjusted: number };
+  }[];
 }
 
 async function ledgerBalance(patient: string) {
@@ -226,6 +236,54 @@ describe('the patient portal pays its own invoices', () => {
     expect(rows.find((row) => row.id === invoice.id)).toMatchObject({ openBalance: 0, payable: false });
     expect(rows.find((row) => row.id === credit.json().id)).toMatchObject({ kind: 'credit-note', payable: false });
     expect((await pay(portal, invoice.id!, card(100))).statusCode).toBe(409);
+  });
+});
+
+describe('an invoice claimed to an insurer', () => {
+  it('is owed by no one while the insurer has not answered, then the patient owes only their part', async () => {
+    const { patient, invoice, portal } = await portalPatient({ diagnoses: ['J20.9'] });
+    const insurance = await insuranceFor(clinic, patient);
+    const submitted = await clinic.billing.request('POST', '/billing/claims', {
+      invoice: invoice.id,
+      coverage: insurance.coverage,
+      provider: insurance.provider,
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+
+    // All 150.00 moved to the insurer: nothing to pay, and not paid either.
+    expect(await myInvoices(portal)).toEqual([
+      expect.objectContaining({
+        id: invoice.id,
+        status: 'issued',
+        paid: 0,
+        openBalance: 0,
+        payable: false,
+        insurer: { expected: 15_000, paid: 0, adjusted: 0 },
+      }),
+    ]);
+    expect((await pay(portal, invoice.id!, card(100))).statusCode).toBe(409);
+
+    // The insurer pays 100.00 and takes 20.00 off by contract; the 30.00 coinsurance is the patient's.
+    const pcn = (submitted.json() as Claim).identifier![0]!.value!;
+    const remitted = await clinic.billing.request('POST', '/billing/remittances', {
+      x12: remittance835(pcn, [`CLP*${pcn}*1*150*100*30*12*PAYERCLAIM9`, 'CAS*CO*45*20', 'CAS*PR*2*30'], '100'),
+    });
+    expect(remitted.statusCode, remitted.body).toBe(200);
+    expect((await myInvoices(portal))[0]).toMatchObject({
+      openBalance: 3_000,
+      payable: true,
+      insurer: { expected: 0, paid: 10_000, adjusted: 2_000 },
+    });
+    expect((await pay(portal, invoice.id!, card(3_000))).statusCode).toBe(201);
+    expect((await myInvoices(portal))[0]).toMatchObject({ paid: 3_000, openBalance: 0, payable: false });
+  });
+
+  it('documents the insurer share in the OpenAPI document', async () => {
+    const spec = (await clinic.app.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const item =
+      spec.paths['/billing/portal/invoices'].get.responses['200'].content['application/json'].schema.properties.invoices
+        .items;
+    expect(Object.keys(item.properties.insurer.properties)).toEqual(['expected', 'paid', 'adjusted']);
   });
 });
 

@@ -9,6 +9,48 @@ const TAGS = ['billing'];
 // A patient acting for themselves; each handler binds the call to the caller's own patient record.
 const config = { access: 'patient-self' };
 
+const minor = (description: string) => ({ type: 'integer', description: `${description} (minor units)` });
+
+/** `GET /billing/portal/invoices` as the OpenAPI document shows it (see PortalInvoice in portal.balance.ts). */
+const invoicesResponse = {
+  type: 'object',
+  required: ['invoices'],
+  properties: {
+    invoices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'status', 'currency', 'total', 'paid', 'credited', 'openBalance', 'insurer'],
+        properties: {
+          id: { type: 'string' },
+          kind: { type: 'string', enum: ['invoice', 'credit-note'] },
+          status: { type: 'string', description: 'The FHIR Invoice status: issued, balanced or cancelled' },
+          date: { type: 'string', format: 'date-time' },
+          currency: { type: 'string' },
+          total: minor('What the invoice came to; negative for a credit note'),
+          paid: minor("The patient's own payments on it, less refunds"),
+          credited: minor('What credit notes took off it'),
+          openBalance: minor('What the patient still owes on it'),
+          insurer: {
+            type: 'object',
+            description:
+              'What claims on it asked insurers to pay; the patient does not owe it. An invoice with ' +
+              'openBalance 0 and insurer.expected above 0 is with the insurer, not paid.',
+            required: ['expected', 'paid', 'adjusted'],
+            properties: {
+              expected: minor('Claimed and not answered yet: the insurer is expected to pay it'),
+              paid: minor('What insurers paid'),
+              adjusted: minor("What the insurer's agreement took off (contractual adjustments)"),
+            },
+          },
+          payable: { type: 'boolean', description: 'Whether the patient may pay it now' },
+          lineCount: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
+
 /**
  * The patient portal's billing API. It lives under /billing/portal because /portal/... are the web app's
  * own page addresses (a reload of /portal/invoices must get the page, not JSON).
@@ -25,6 +67,7 @@ export function registerPortalBillingRoutes(
       schema: {
         tags: TAGS,
         summary: "The signed-in patient's own invoices and credit notes, newest first, each with its open balance",
+        response: { 200: invoicesResponse },
       },
     },
     async (request) => {

@@ -1,4 +1,4 @@
-import type { Invoice } from '@medplum/fhirtypes';
+import type { Claim, Invoice } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type FhirContext, FhirError, type FhirRepository, type SearchService } from '../../fhir';
@@ -8,10 +8,11 @@ import { memberFhirUser } from '../identity';
 import type { BillingCaller } from './billing.context';
 import { billingErrors } from './billing.errors';
 import { minorAmount } from './billing.schemas';
+import { CLAIM_INVOICE_EXTENSION } from './claims';
 import type { LedgerStore } from './ledger.store';
 import type { PaymentsService } from './payments';
-import { type PortalInvoice, portalInvoices } from './portal.balance';
-import { lockPatientAccount, paidPerInvoice } from './portal.store';
+import { type InsurerShare, type PortalInvoice, portalInvoices } from './portal.balance';
+import { insurerShares, lockPatientAccount, paidPerInvoice } from './portal.store';
 
 /** A patient's card payment on one of their invoices: the amount, and the card as the gateway's token. */
 export const portalPaymentBody = z.object({
@@ -162,6 +163,44 @@ export class PortalBillingService {
     const receivable = new Map(
       balances.filter((row) => row.account === 'patient-ar').map((row) => [row.currency, row.balance]),
     );
-    return portalInvoices(invoices, paid, receivable);
+    return portalInvoices(invoices, paid, receivable, await this.insurerSharesOf(ctx, patientId));
+  }
+
+  /**
+   * What claims on each of the patient's invoices left with insurers. Patients may not read Claims, so they
+   * are found as the server's own work (no access guard): only their amounts per invoice reach the patient.
+   */
+  private async insurerSharesOf(ctx: FhirContext & { tx: NonNullable<FhirContext['tx']> }, patientId: string) {
+    const bundle = await this.deps.search.search(
+      { tenantId: ctx.tenantId, tx: ctx.tx },
+      {
+        resourceType: 'Claim',
+        params: [
+          ['patient', `Patient/${patientId}`],
+          ['_count', '1000'],
+        ],
+        handling: 'strict',
+      },
+      SEARCH_BASE,
+    );
+    const invoiceOf = new Map<string, string>();
+    for (const entry of bundle.entry ?? []) {
+      const claim = entry.resource as Claim | undefined;
+      const invoice = claim?.extension?.find((extension) => extension.url === CLAIM_INVOICE_EXTENSION)?.valueReference
+        ?.reference;
+      if (claim?.resourceType !== 'Claim' || !invoice?.startsWith('Invoice/')) continue;
+      invoiceOf.set(`Claim/${claim.id}`, invoice.slice('Invoice/'.length));
+    }
+    const byInvoice = new Map<string, InsurerShare>();
+    for (const [claim, share] of await insurerShares(ctx.tx, ctx.tenantId, [...invoiceOf.keys()])) {
+      const invoice = invoiceOf.get(claim)!;
+      const sum = byInvoice.get(invoice) ?? { expected: 0, paid: 0, adjusted: 0 };
+      byInvoice.set(invoice, {
+        expected: sum.expected + share.expected,
+        paid: sum.paid + share.paid,
+        adjusted: sum.adjusted + share.adjusted,
+      });
+    }
+    return byInvoice;
   }
 }
