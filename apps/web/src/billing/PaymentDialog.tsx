@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isApiError } from '../api/api-error';
 import { invoiceNumber } from '../payments/invoice-number';
+import { accidentalClose } from '../payments/payment-dialog';
 import { TEST_CARDS } from '../payments/test-cards';
 import { usePaymentAttempt } from '../payments/usePaymentAttempt';
 import type { PickedPatient } from '../schedule/PatientPicker';
@@ -74,7 +75,13 @@ export function PaymentDialog({
   const mayHaveGoneThrough = pay.mayHaveGoneThrough;
 
   return (
-    <Modal opened onClose={onClose} title={`Payment on invoice ${number}`} closeButtonProps={{ 'aria-label': 'Close' }}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={`Payment on invoice ${number}`}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      {...accidentalClose(pay)}
+    >
       {paid ? (
         <Stack>
           <Alert

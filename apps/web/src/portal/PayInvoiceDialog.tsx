@@ -5,6 +5,7 @@ import { type ChangeEvent, type CSSProperties, useState } from 'react';
 import { useApi } from '../api/useApi';
 import { formatMoney, minorToInput, parseAmountInput } from '../billing/money';
 import { invoiceNumber } from '../payments/invoice-number';
+import { accidentalClose } from '../payments/payment-dialog';
 import { type CardErrors, cardToken, groupCardNumber, TEST_CARDS } from '../payments/test-cards';
 import { usePaymentAttempt } from '../payments/usePaymentAttempt';
 import { type PortalInvoice, type PortalPayment, payInvoice } from './portal-api';
@@ -81,7 +82,7 @@ export function PayInvoiceDialog({
       closeButtonProps={{ 'aria-label': 'Close' }}
       // A double click on Pay must not close the dialog when the form shrinks under the second click (an
       // earlier refusal's message goes away as the payment starts): the confirmation would be lost.
-      closeOnClickOutside={!pay.isPending}
+      {...accidentalClose(pay)}
     >
       {paid ? (
         <Stack>
