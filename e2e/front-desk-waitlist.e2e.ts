@@ -3,33 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessToken, fhirAs, USERS } from './support/api';
 import { expectAccessible, launchBrowser, openPage, screenshot, signIn, type TestPage } from './support/browser';
+import { type Api, apiAs, choose, createMorningSchedule, eventually, localDate, ZONE } from './support/front-desk';
 
 const baseUrl = inject('meridianUrl');
-const ZONE = 'Europe/Berlin';
 const PRACTITIONER = 'Dr Soren Vale';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-/** JSON API calls as a signed-in user (the module APIs, not FHIR). */
-function apiAs(token: string) {
-  return async <T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-}
-
-/** The local date of an instant in a zone (as the calendar pages by it). */
-function localDate(at: Date, zone = ZONE): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    at,
-  );
-}
 
 /** "Wed 25 Nov 09:00" in Berlin, as the front desk reads a slot. */
 function slotText(instant: string): string {
@@ -55,18 +34,10 @@ function weekOf(instant: string | Date): string {
   return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
 }
 
-/** Waits for what a person would see: answers go through the server, the audit trail and a refetch. */
-const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
-
-async function choose(page: Page, scope: ReturnType<Page['getByRole']> | Page, label: string, option: string) {
-  await scope.getByRole('combobox', { name: label }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
-
 describe('front desk: the waitlist and no-shows', () => {
   let browser: Browser;
   let desk: TestPage;
-  let api: ReturnType<typeof apiAs>;
+  let api: Api;
   let practitionerId: string;
   let holderAppointment: Appointment;
   let missed: Appointment;
@@ -75,9 +46,9 @@ describe('front desk: the waitlist and no-shows', () => {
 
   beforeAll(async () => {
     const adminToken = await accessToken(baseUrl, USERS.admin);
-    const admin = apiAs(adminToken);
+    const admin = apiAs(baseUrl, adminToken);
     const deskToken = await accessToken(baseUrl, USERS.frontDesk);
-    api = apiAs(deskToken);
+    api = apiAs(baseUrl, deskToken);
     const deskFhir = fhirAs(baseUrl, deskToken);
     practitionerId = (
       await fhirAs(baseUrl, adminToken).create<Practitioner>({
@@ -89,17 +60,7 @@ describe('front desk: the waitlist and no-shows', () => {
       method: 'POST',
       json: { code: 'review-e2e', name: 'Review', durationMinutes: 30 },
     });
-    await admin('/scheduling/schedules', {
-      method: 'POST',
-      json: {
-        practitioner: practitionerId,
-        timeZone: ZONE,
-        horizonDays: 21,
-        availability: [
-          { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '08:00', end: '12:00', slotMinutes: 30 },
-        ],
-      },
-    });
+    await createMorningSchedule(admin, practitionerId);
     const patient = async (given: string, family: string, birthDate: string) =>
       (
         await deskFhir.create<Patient>({

@@ -3,9 +3,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessToken, fhirAs, USERS } from './support/api';
 import { expectAccessible, launchBrowser, openPage, screenshot, signIn, type TestPage } from './support/browser';
+import { type Api, apiAs, choose, createMorningSchedule, eventually, localDate, ZONE } from './support/front-desk';
 
 const baseUrl = inject('meridianUrl');
-const ZONE = 'Europe/Berlin';
 
 interface BoardBed {
   id: string;
@@ -21,35 +21,6 @@ interface BoardWard {
   rooms: { name: string; beds: BoardBed[] }[];
 }
 
-/** JSON API calls as a signed-in user (the module APIs, not FHIR). */
-function apiAs(token: string) {
-  return async <T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-}
-
-/** The local date in the schedule's zone, as the calendar asks for it. */
-function berlinDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    at,
-  );
-}
-
-/** Waits for what a person would see: answers go through the server, the audit trail and a refetch. */
-const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
-
-async function choosePractitioner(page: Page, name: string): Promise<void> {
-  await page.getByRole('combobox', { name: 'Practitioner' }).click();
-  await page.getByRole('option', { name, exact: true }).click();
-}
-
 async function pressUntilFocused(page: Page, target: Locator, key: string, tries = 12): Promise<void> {
   for (let index = 0; index < tries; index += 1) {
     if (await target.evaluate((element) => element === document.activeElement)) return;
@@ -61,7 +32,7 @@ async function pressUntilFocused(page: Page, target: Locator, key: string, tries
 describe('front desk: calendar and bed board', () => {
   let browser: Browser;
   let desk: TestPage;
-  let api: ReturnType<typeof apiAs>;
+  let api: Api;
   let practitionerId: string;
   let patientId: string;
   let inpatientId: string;
@@ -69,9 +40,9 @@ describe('front desk: calendar and bed board', () => {
 
   beforeAll(async () => {
     const adminToken = await accessToken(baseUrl, USERS.admin);
-    const admin = apiAs(adminToken);
+    const admin = apiAs(baseUrl, adminToken);
     const adminFhir = fhirAs(baseUrl, adminToken);
-    api = apiAs(await accessToken(baseUrl, USERS.frontDesk));
+    api = apiAs(baseUrl, await accessToken(baseUrl, USERS.frontDesk));
     const practitioner = await adminFhir.create<Practitioner>({
       resourceType: 'Practitioner',
       name: [{ prefix: ['Dr'], given: ['Ines'], family: 'Haldane' }],
@@ -81,18 +52,7 @@ describe('front desk: calendar and bed board', () => {
       method: 'POST',
       json: { code: 'follow-up-e2e', name: 'Follow-up', durationMinutes: 20 },
     });
-    // Every day 08:00-12:00 Berlin time in half-hour slots, so any day the test runs has free slots ahead.
-    await admin('/scheduling/schedules', {
-      method: 'POST',
-      json: {
-        practitioner: practitionerId,
-        timeZone: ZONE,
-        horizonDays: 21,
-        availability: [
-          { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '08:00', end: '12:00', slotMinutes: 30 },
-        ],
-      },
-    });
+    await createMorningSchedule(admin, practitionerId);
     const deskFhir = fhirAs(baseUrl, await accessToken(baseUrl, USERS.frontDesk));
     patientId = (
       await deskFhir.create<Patient>({
@@ -134,7 +94,7 @@ describe('front desk: calendar and bed board', () => {
     await page.getByRole('link', { name: 'Schedule' }).click();
     await page.waitForURL('**/schedule');
     // Other files' practitioners may be on the list too: this one is chosen by name.
-    await choosePractitioner(page, 'Dr Ines Haldane');
+    await choose(page, page, 'Practitioner', 'Dr Ines Haldane');
     await eventually(() => page.getByRole('combobox', { name: 'Practitioner' }).inputValue()).toBe('Dr Ines Haldane');
     expect(await page.getByText(/Times in Europe\/Berlin \(GMT[+-]\d+\)/).isVisible()).toBe(true);
     const calendar = page.getByRole('region', { name: 'Calendar of Dr Ines Haldane' });
@@ -178,7 +138,7 @@ describe('front desk: calendar and bed board', () => {
     const query = (date: string) =>
       `/appointments?practitioner=${practitionerId}&date=${date}&view=week&timeZone=${encodeURIComponent(ZONE)}`;
     const week = async () => {
-      const days = [0, 7].map((offset) => berlinDate(new Date(Date.now() + offset * 86_400_000)));
+      const days = [0, 7].map((offset) => localDate(new Date(Date.now() + offset * 86_400_000)));
       const answers = await Promise.all(days.map((date) => api<{ appointments: Appointment[] }>(query(date))));
       return answers
         .flatMap((answer) => answer.appointments)
@@ -222,7 +182,7 @@ describe('front desk: calendar and bed board', () => {
     await page.goto('/');
     const today = page.getByRole('region', { name: "Today's schedule" });
     await eventually(() => today.getByText("The clinic's appointments", { exact: false }).isVisible()).toBe(true);
-    if (berlinDate(new Date(moved.start!)) === berlinDate(new Date())) {
+    if (localDate(new Date(moved.start!)) === localDate(new Date())) {
       const row = today.getByRole('row', { name: /OYELARAN, Marguerite/ });
       await eventually(() => row.isVisible()).toBe(true);
       expect(await row.getByRole('cell').allTextContents()).toEqual([
@@ -246,7 +206,7 @@ describe('front desk: calendar and bed board', () => {
     );
     // Two slots of the same (Berlin) week as the first free one, so one calendar view shows both.
     const week = (start: string) => {
-      const date = new Date(`${berlinDate(new Date(start))}T00:00:00Z`);
+      const date = new Date(`${localDate(new Date(start))}T00:00:00Z`);
       return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
     };
     const [first, second] = slots.filter((slot) => week(slot.start) === week(slots[0]!.start));
@@ -260,7 +220,7 @@ describe('front desk: calendar and bed board', () => {
     });
 
     await page.goto('/schedule');
-    await choosePractitioner(page, 'Dr Ines Haldane');
+    await choose(page, page, 'Practitioner', 'Dr Ines Haldane');
     const calendar = page.getByRole('region', { name: 'Calendar of Dr Ines Haldane' });
     const chips = calendar.getByRole('button', { name: /WRENFIELD, Tobias Booked$/ });
     if (week(first!.start) !== week(new Date().toISOString()))

@@ -1,29 +1,15 @@
 import type { AllergyIntolerance, Immunization } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import { describe, expect, it } from 'vitest';
+import { clinicalListsClinic } from './clinical-lists.fixtures';
 
-let app: TestApp;
-let physician: SignedIn;
-let nurse: SignedIn;
-
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  const tenantId = newTenantId();
-  physician = await signIn(app, { role: 'physician', tenantId });
-  nurse = await signIn(app, { role: 'nurse', tenantId });
-});
-afterAll(async () => app?.close());
-
-async function newPatient(family: string): Promise<string> {
-  return (await physician.fhir.create({ resourceType: 'Patient', name: [{ family }] })).id;
-}
+const clinic = clinicalListsClinic();
 
 const clinical = (allergy: AllergyIntolerance) => allergy.clinicalStatus?.coding?.[0]?.code;
 
 describe('allergies and intolerances', () => {
   it('a nurse records an allergy with its reactions and their severity', async () => {
-    const patient = await newPatient('Nakamura');
-    const res = await nurse.request('POST', `/patients/${patient}/allergies`, {
+    const patient = await clinic.newPatient('Nakamura');
+    const res = await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
       substance: { system: 'rxnorm', code: '7980', display: 'Penicillin G' },
       type: 'allergy',
       category: ['medication'],
@@ -45,28 +31,32 @@ describe('allergies and intolerances', () => {
     expect(clinical(allergy)).toBe('active');
     expect(allergy.reaction?.map((r) => r.severity)).toEqual(['moderate', 'severe']);
     expect(allergy.reaction?.[1]?.manifestation.map((m) => m.text)).toEqual(['Wheezing', 'Throat tightness']);
-    expect(allergy.recorder?.identifier?.value).toBe(nurse.userId);
+    expect(allergy.recorder?.identifier?.value).toBe(clinic.nurse.userId);
 
-    const intolerance = await nurse.request('POST', `/patients/${patient}/allergies`, {
+    const intolerance = await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
       substance: 'Lactose',
       type: 'intolerance',
       category: ['food'],
       criticality: 'low',
     });
     expect(intolerance.statusCode, intolerance.body).toBe(201);
-    const list = await nurse.request('GET', `/patients/${patient}/allergies?type=allergy`);
+    const list = await clinic.nurse.request('GET', `/patients/${patient}/allergies?type=allergy`);
     expect(list.json().items.map((a: AllergyIntolerance) => a.id)).toEqual([allergy.id]);
 
-    const resolved = await nurse.request('POST', `/patients/${patient}/allergies/${intolerance.json().id}/status`, {
-      clinicalStatus: 'resolved',
-      note: 'Tolerates dairy now',
-    });
+    const resolved = await clinic.nurse.request(
+      'POST',
+      `/patients/${patient}/allergies/${intolerance.json().id}/status`,
+      {
+        clinicalStatus: 'resolved',
+        note: 'Tolerates dairy now',
+      },
+    );
     expect(resolved.statusCode, resolved.body).toBe(200);
     expect(clinical(resolved.json())).toBe('resolved');
-    const active = await nurse.request('GET', `/patients/${patient}/allergies?status=active`);
+    const active = await clinic.nurse.request('GET', `/patients/${patient}/allergies?status=active`);
     expect(active.json().items.map((a: AllergyIntolerance) => a.id)).toEqual([allergy.id]);
 
-    const bad = await nurse.request('POST', `/patients/${patient}/allergies`, {
+    const bad = await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
       substance: 'Latex',
       reactions: [{ manifestations: ['Hives'], severity: 'fatal' }],
     });
@@ -75,14 +65,14 @@ describe('allergies and intolerances', () => {
   });
 
   it('handles "no known allergy": refused beside an allergy in force, and an allergy refused beside it', async () => {
-    const patient = await newPatient('Ferreira');
-    const nka = await nurse.request('POST', `/patients/${patient}/allergies/no-known`, {});
+    const patient = await clinic.newPatient('Ferreira');
+    const nka = await clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, {});
     expect(nka.statusCode, nka.body).toBe(201);
     expect(nka.json().code.coding[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '716186003' });
-    const twice = await nurse.request('POST', `/patients/${patient}/allergies/no-known`, {});
+    const twice = await clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, {});
     expect(twice.statusCode).toBe(409);
 
-    const refused = await nurse.request('POST', `/patients/${patient}/allergies`, {
+    const refused = await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
       substance: 'Peanut',
       category: ['food'],
     });
@@ -92,30 +82,32 @@ describe('allergies and intolerances', () => {
       conflicting: [`AllergyIntolerance/${nka.json().id}`],
     });
     // Recorded anyway on purpose: the "no known allergy" is retired in the same change.
-    const replaced = await nurse.request('POST', `/patients/${patient}/allergies`, {
+    const replaced = await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
       substance: 'Peanut',
       category: ['food'],
       replaceNoKnownAllergies: true,
     });
     expect(replaced.statusCode, replaced.body).toBe(201);
-    const retired = (await nurse.fhir.get(`AllergyIntolerance/${nka.json().id}`)).json() as AllergyIntolerance;
+    const retired = (await clinic.nurse.fhir.get(`AllergyIntolerance/${nka.json().id}`)).json() as AllergyIntolerance;
     expect(clinical(retired)).toBe('inactive');
 
-    const contradiction = await nurse.request('POST', `/patients/${patient}/allergies/no-known`, { scope: 'food' });
+    const contradiction = await clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, {
+      scope: 'food',
+    });
     expect(contradiction.statusCode).toBe(409);
     expect(contradiction.json().conflicting).toEqual([`AllergyIntolerance/${replaced.json().id}`]);
     // No known drug allergy does not contradict a food allergy.
-    const nkda = await nurse.request('POST', `/patients/${patient}/allergies/no-known`, { scope: 'medication' });
+    const nkda = await clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, { scope: 'medication' });
     expect(nkda.statusCode, nkda.body).toBe(201);
     expect(nkda.json().code.coding[0].code).toBe('409137002');
     // Reactivating the retired "no known allergy" meets the same rule.
-    const back = await nurse.request('POST', `/patients/${patient}/allergies/${nka.json().id}/status`, {
+    const back = await clinic.nurse.request('POST', `/patients/${patient}/allergies/${nka.json().id}/status`, {
       clinicalStatus: 'active',
     });
     expect(back.statusCode).toBe(409);
 
     // The summary of the chart shows the allergies in force, "no known drug allergy" among them.
-    const summary = await physician.request('GET', `/patients/${patient}/summary`);
+    const summary = await clinic.physician.request('GET', `/patients/${patient}/summary`);
     expect(summary.statusCode, summary.body).toBe(200);
     expect(
       summary
@@ -126,17 +118,17 @@ describe('allergies and intolerances', () => {
   });
 
   it('lets only one of "no known allergy" and an allergy recorded at the same moment through', async () => {
-    const patients = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => newPatient(`Varga${n}`)));
+    const patients = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => clinic.newPatient(`Varga${n}`)));
     const outcomes = await Promise.all(
       patients.map(async (patient) => {
         const [nka, allergy] = await Promise.all([
-          nurse.request('POST', `/patients/${patient}/allergies/no-known`, {}),
-          physician.request('POST', `/patients/${patient}/allergies`, {
+          clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, {}),
+          clinic.physician.request('POST', `/patients/${patient}/allergies`, {
             substance: 'Aspirin',
             category: ['medication'],
           }),
         ]);
-        const stored = await nurse.request('GET', `/patients/${patient}/allergies?status=active`);
+        const stored = await clinic.nurse.request('GET', `/patients/${patient}/allergies?status=active`);
         return { statuses: [nka.statusCode, allergy.statusCode].sort(), active: stored.json().items.length };
       }),
     );
@@ -144,14 +136,16 @@ describe('allergies and intolerances', () => {
   });
 
   it('keeps an allergy entered in error so, through FHIR too', async () => {
-    const patient = await newPatient('Osei');
-    const allergy = (await nurse.request('POST', `/patients/${patient}/allergies`, { substance: 'Codeine' })).json();
-    const wrong = await nurse.request('POST', `/patients/${patient}/allergies/${allergy.id}/entered-in-error`, {
+    const patient = await clinic.newPatient('Osei');
+    const allergy = (
+      await clinic.nurse.request('POST', `/patients/${patient}/allergies`, { substance: 'Codeine' })
+    ).json();
+    const wrong = await clinic.nurse.request('POST', `/patients/${patient}/allergies/${allergy.id}/entered-in-error`, {
       reason: 'recorded on the wrong chart',
     });
     expect(wrong.statusCode, wrong.body).toBe(200);
     expect(wrong.json().clinicalStatus).toBeUndefined();
-    const revived = await nurse.fhir.put(`AllergyIntolerance/${allergy.id}`, {
+    const revived = await clinic.nurse.fhir.put(`AllergyIntolerance/${allergy.id}`, {
       ...(wrong.json() as AllergyIntolerance),
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }],
@@ -167,14 +161,14 @@ describe('allergies and intolerances', () => {
       code: 'business-rule',
       expression: ['AllergyIntolerance.verificationStatus'],
     });
-    expect((await nurse.request('GET', `/patients/${patient}/allergies`)).json().items).toEqual([]);
+    expect((await clinic.nurse.request('GET', `/patients/${patient}/allergies`)).json().items).toEqual([]);
   });
 });
 
 describe('immunizations', () => {
   it('a nurse records a vaccine given (CVX, lot, site, route, performer) and one not given with the reason', async () => {
-    const patient = await newPatient('Kowalski');
-    const given = await nurse.request('POST', `/patients/${patient}/immunizations`, {
+    const patient = await clinic.newPatient('Kowalski');
+    const given = await clinic.nurse.request('POST', `/patients/${patient}/immunizations`, {
       vaccine: '150',
       occurrence: '2025-10-01T10:15:00Z',
       lotNumber: 'FLU-2025-0042',
@@ -202,15 +196,15 @@ describe('immunizations', () => {
     expect(immunization.site?.coding?.[0]).toMatchObject({ code: 'LD', display: 'left deltoid' });
     expect(immunization.route?.coding?.[0]).toMatchObject({ code: 'IM' });
     expect(immunization.performer?.[0]?.function?.coding?.[0]?.code).toBe('AP');
-    expect(immunization.performer?.[0]?.actor.identifier?.value).toBe(nurse.userId);
+    expect(immunization.performer?.[0]?.actor.identifier?.value).toBe(clinic.nurse.userId);
 
-    const missingReason = await nurse.request('POST', `/patients/${patient}/immunizations`, {
+    const missingReason = await clinic.nurse.request('POST', `/patients/${patient}/immunizations`, {
       vaccine: '187',
       status: 'not-done',
     });
     expect(missingReason.statusCode).toBe(400);
     expect(missingReason.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'statusReason' });
-    const declined = await nurse.request('POST', `/patients/${patient}/immunizations`, {
+    const declined = await clinic.nurse.request('POST', `/patients/${patient}/immunizations`, {
       vaccine: '187',
       status: 'not-done',
       statusReason: 'PATOBJ',
@@ -219,26 +213,29 @@ describe('immunizations', () => {
     expect(declined.json().statusReason.coding[0]).toMatchObject({ code: 'PATOBJ', display: 'patient objection' });
     expect(declined.json().performer).toBeUndefined();
 
-    const list = await nurse.request('GET', `/patients/${patient}/immunizations?vaccine=150`);
+    const list = await clinic.nurse.request('GET', `/patients/${patient}/immunizations?vaccine=150`);
     expect(list.json().items.map((i: Immunization) => i.id)).toEqual([immunization.id]);
-    const notDone = await nurse.request('GET', `/patients/${patient}/immunizations?status=not-done`);
+    const notDone = await clinic.nurse.request('GET', `/patients/${patient}/immunizations?status=not-done`);
     expect(notDone.json().items.map((i: Immunization) => i.id)).toEqual([declined.json().id]);
 
-    const unknown = await nurse.request('POST', `/patients/${patient}/immunizations`, { vaccine: '999' });
+    const unknown = await clinic.nurse.request('POST', `/patients/${patient}/immunizations`, { vaccine: '999' });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'vaccine', value: '999' });
-    const badSite = await nurse.request('POST', `/patients/${patient}/immunizations`, { vaccine: '150', site: 'nose' });
+    const badSite = await clinic.nurse.request('POST', `/patients/${patient}/immunizations`, {
+      vaccine: '150',
+      site: 'nose',
+    });
     expect(badSite.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'site' });
 
     // Given is given: it cannot become not-done through FHIR, only entered in error.
-    const flipped = await nurse.fhir.put(`Immunization/${immunization.id}`, {
+    const flipped = await clinic.nurse.fhir.put(`Immunization/${immunization.id}`, {
       ...immunization,
       status: 'not-done',
       statusReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'OSTOCK' }] },
     });
     expect(flipped.statusCode).toBe(422);
     expect(flipped.json().issue[0].expression).toEqual(['Immunization.status']);
-    const wrong = await nurse.request(
+    const wrong = await clinic.nurse.request(
       'POST',
       `/patients/${patient}/immunizations/${immunization.id}/entered-in-error`,
       {
@@ -246,6 +243,8 @@ describe('immunizations', () => {
       },
     );
     expect(wrong.json().status).toBe('entered-in-error');
-    expect((await nurse.request('GET', `/patients/${patient}/immunizations?vaccine=150`)).json().items).toEqual([]);
+    expect((await clinic.nurse.request('GET', `/patients/${patient}/immunizations?vaccine=150`)).json().items).toEqual(
+      [],
+    );
   });
 });

@@ -1,37 +1,23 @@
 import type { AllergyIntolerance, Condition } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import { describe, expect, it } from 'vitest';
+import { clinicalListsClinic } from './clinical-lists.fixtures';
 
-let app: TestApp;
-let physician: SignedIn;
-let nurse: SignedIn;
-
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  const tenantId = newTenantId();
-  physician = await signIn(app, { role: 'physician', tenantId });
-  nurse = await signIn(app, { role: 'nurse', tenantId });
-});
-afterAll(async () => app?.close());
-
-async function newPatient(family: string): Promise<string> {
-  return (await physician.fhir.create({ resourceType: 'Patient', name: [{ family }] })).id;
-}
+const clinic = clinicalListsClinic();
 
 const code = (concept: { coding?: { code?: string }[] } | undefined) => concept?.coding?.[0]?.code;
 const notes = (resource: { note?: { text: string }[] }) => (resource.note ?? []).map((n) => n.text);
 
 describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
   it('changes onset and severity, resolves with its date in the same change, and notes each change', async () => {
-    const patient = await newPatient('Abernathy');
-    const created = await physician.request('POST', `/patients/${patient}/problems`, {
+    const patient = await clinic.newPatient('Abernathy');
+    const created = await clinic.physician.request('POST', `/patients/${patient}/problems`, {
       code: 'I10',
       onset: '2018-05-01',
       severity: 'mild',
     });
     const id = (created.json() as Condition).id;
 
-    const edited = await physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
+    const edited = await clinic.physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
       onset: '2017-11-20',
       severity: 'moderate',
       verificationStatus: 'provisional',
@@ -46,7 +32,7 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
       'onset 2018-05-01 → 2017-11-20; severity mild → moderate; verification confirmed → provisional: Earlier readings found in the referral letter',
     ]);
 
-    const resolved = await physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
+    const resolved = await clinic.physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
       clinicalStatus: 'resolved',
       date: '2024-02-10',
       severity: null,
@@ -60,7 +46,7 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
     );
 
     // Back again: only as a recurrence, and the refusal says where it can go.
-    const active = await physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
+    const active = await clinic.physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
       clinicalStatus: 'active',
     });
     expect(active.statusCode).toBe(422);
@@ -69,7 +55,7 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
       path: 'clinicalStatus',
       allowedTransitions: ['recurrence'],
     });
-    const recurred = await physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
+    const recurred = await clinic.physician.request('PATCH', `/patients/${patient}/problems/${id}`, {
       clinicalStatus: 'recurrence',
       date: '2025-01-03',
       onset: null,
@@ -80,7 +66,7 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
     expect(recurred.json().onsetDateTime).toBeUndefined();
 
     // Each change is a version on the audit trail, by the physician.
-    const trail = await app.db.asOwner((db) =>
+    const trail = await clinic.app.db.asOwner((db) =>
       db.query<{ action: string }>(
         `SELECT action FROM audit_event WHERE resource_type = 'Condition' AND resource_id = $1 ORDER BY seq`,
         [id],
@@ -90,14 +76,14 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
   });
 
   it('refuses dates out of order, a date without a status, an empty edit and a problem entered in error', async () => {
-    const patient = await newPatient('Brandvold');
+    const patient = await clinic.newPatient('Brandvold');
     const id = (
-      await physician.request('POST', `/patients/${patient}/problems`, {
+      await clinic.physician.request('POST', `/patients/${patient}/problems`, {
         text: 'Plantar fasciitis',
         onset: '2023-03-01',
       })
     ).json().id;
-    const patch = (body: unknown) => physician.request('PATCH', `/patients/${patient}/problems/${id}`, body);
+    const patch = (body: unknown) => clinic.physician.request('PATCH', `/patients/${patient}/problems/${id}`, body);
 
     const early = await patch({ clinicalStatus: 'resolved', date: '2022-12-31' });
     expect(early.statusCode).toBe(400);
@@ -113,7 +99,7 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
     expect((await patch({ severity: 'fatal' })).json()).toMatchObject({ path: 'severity' });
     expect((await patch({ onset: 'spring' })).json()).toMatchObject({ path: 'onset' });
 
-    const wrong = await physician.request('POST', `/patients/${patient}/problems/${id}/entered-in-error`, {
+    const wrong = await clinic.physician.request('POST', `/patients/${patient}/problems/${id}/entered-in-error`, {
       reason: 'duplicate',
     });
     expect(wrong.statusCode, wrong.body).toBe(200);
@@ -123,20 +109,22 @@ describe('editing a problem (PATCH /patients/{id}/problems/{itemId})', () => {
     expect(afterError.statusCode).toBe(422);
     expect(afterError.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'verificationStatus' });
 
-    const missing = await physician.request('PATCH', `/patients/${patient}/problems/no-such-problem`, { note: 'x' });
+    const missing = await clinic.physician.request('PATCH', `/patients/${patient}/problems/no-such-problem`, {
+      note: 'x',
+    });
     expect(missing.statusCode).toBe(404);
     // Nurses read the problem list but do not change it (the FHIR policy decides).
-    const other = (await physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' })).json().id;
-    const byNurse = await nurse.request('PATCH', `/patients/${patient}/problems/${other}`, { severity: 'mild' });
+    const other = (await clinic.physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' })).json().id;
+    const byNurse = await clinic.nurse.request('PATCH', `/patients/${patient}/problems/${other}`, { severity: 'mild' });
     expect(byNurse.statusCode).toBe(403);
   });
 });
 
 describe('editing an allergy (PATCH /patients/{id}/allergies/{itemId})', () => {
   it('changes criticality, reactions and verification, keeping coded manifestations sent back', async () => {
-    const patient = await newPatient('Castellanos');
+    const patient = await clinic.newPatient('Castellanos');
     const created = (
-      await nurse.request('POST', `/patients/${patient}/allergies`, {
+      await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
         substance: 'Amoxicillin',
         category: ['medication'],
         criticality: 'low',
@@ -145,7 +133,7 @@ describe('editing an allergy (PATCH /patients/{id}/allergies/{itemId})', () => {
       })
     ).json() as AllergyIntolerance;
 
-    const edited = await nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
+    const edited = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
       criticality: 'high',
       verificationStatus: 'confirmed',
       reactions: [
@@ -172,7 +160,7 @@ describe('editing an allergy (PATCH /patients/{id}/allergies/{itemId})', () => {
       'criticality low → high; reactions Skin rash → Skin rash (severe); Wheezing (moderate); verification unconfirmed → confirmed: Confirmed by the allergy clinic',
     ]);
 
-    const cleared = await nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
+    const cleared = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
       criticality: null,
       reactions: [],
     });
@@ -180,41 +168,43 @@ describe('editing an allergy (PATCH /patients/{id}/allergies/{itemId})', () => {
     expect(cleared.json().criticality).toBeUndefined();
     expect(cleared.json().reaction).toBeUndefined();
 
-    const badSeverity = await nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
+    const badSeverity = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
       reactions: [{ manifestations: ['Hives'], severity: 'fatal' }],
     });
     expect(badSeverity.statusCode).toBe(400);
     expect(badSeverity.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'reactions.0.severity' });
-    const badCode = await nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
+    const badCode = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {
       reactions: [{ manifestations: [{ system: 'snomed', code: 'rash' }] }],
     });
     expect(badCode.statusCode).toBe(422);
     expect(badCode.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'reactions.0.manifestations.0' });
-    const empty = await nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {});
+    const empty = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${created.id}`, {});
     expect(empty.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'criticality' });
     // Nothing refused was written.
-    const stored = (await nurse.fhir.get(`AllergyIntolerance/${created.id}`)).json() as AllergyIntolerance;
+    const stored = (await clinic.nurse.fhir.get(`AllergyIntolerance/${created.id}`)).json() as AllergyIntolerance;
     expect(stored.meta?.versionId).toBe(cleared.json().meta.versionId);
   });
 
   it('holds the "no known allergy" rules and the entered-in-error rule on edits', async () => {
-    const patient = await newPatient('Dimitrova');
+    const patient = await clinic.newPatient('Dimitrova');
     const allergy = (
-      await nurse.request('POST', `/patients/${patient}/allergies`, {
+      await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
         substance: 'Latex',
         category: ['environment'],
         verificationStatus: 'refuted',
       })
     ).json() as AllergyIntolerance;
-    const nka = (await nurse.request('POST', `/patients/${patient}/allergies/no-known`, {})).json();
+    const nka = (await clinic.nurse.request('POST', `/patients/${patient}/allergies/no-known`, {})).json();
 
     // "No known allergy" has no reactions or criticality to edit.
-    const detail = await nurse.request('PATCH', `/patients/${patient}/allergies/${nka.id}`, { criticality: 'high' });
+    const detail = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${nka.id}`, {
+      criticality: 'high',
+    });
     expect(detail.statusCode).toBe(422);
     expect(detail.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'criticality' });
 
     // Confirming the refuted allergy puts it back in force beside "no known allergy": refused, or retire it.
-    const confirm = await nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
+    const confirm = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
       verificationStatus: 'confirmed',
       criticality: 'high',
     });
@@ -223,21 +213,21 @@ describe('editing an allergy (PATCH /patients/{id}/allergies/{itemId})', () => {
       code: 'CLINICAL_LIST_ALLERGY_CONFLICT',
       conflicting: [`AllergyIntolerance/${nka.id}`],
     });
-    const unchanged = (await nurse.fhir.get(`AllergyIntolerance/${allergy.id}`)).json() as AllergyIntolerance;
+    const unchanged = (await clinic.nurse.fhir.get(`AllergyIntolerance/${allergy.id}`)).json() as AllergyIntolerance;
     expect(unchanged.criticality).toBeUndefined();
-    const replaced = await nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
+    const replaced = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
       verificationStatus: 'confirmed',
       criticality: 'high',
       replaceNoKnownAllergies: true,
     });
     expect(replaced.statusCode, replaced.body).toBe(200);
-    const active = await nurse.request('GET', `/patients/${patient}/allergies?status=active`);
+    const active = await clinic.nurse.request('GET', `/patients/${patient}/allergies?status=active`);
     expect(active.json().items.map((a: AllergyIntolerance) => a.id)).toEqual([allergy.id]);
 
-    await nurse.request('POST', `/patients/${patient}/allergies/${allergy.id}/entered-in-error`, {
+    await clinic.nurse.request('POST', `/patients/${patient}/allergies/${allergy.id}/entered-in-error`, {
       reason: 'wrong patient',
     });
-    const afterError = await nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
+    const afterError = await clinic.nurse.request('PATCH', `/patients/${patient}/allergies/${allergy.id}`, {
       criticality: 'low',
     });
     expect(afterError.statusCode).toBe(422);

@@ -1,29 +1,15 @@
 import type { Condition } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import { describe, expect, it } from 'vitest';
+import { clinicalListsClinic } from './clinical-lists.fixtures';
 
-let app: TestApp;
-let physician: SignedIn;
-let nurse: SignedIn;
-
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  const tenantId = newTenantId();
-  physician = await signIn(app, { role: 'physician', tenantId });
-  nurse = await signIn(app, { role: 'nurse', tenantId });
-});
-afterAll(async () => app?.close());
-
-async function newPatient(family: string): Promise<string> {
-  return (await physician.fhir.create({ resourceType: 'Patient', name: [{ family }] })).id;
-}
+const clinic = clinicalListsClinic();
 
 const clinical = (condition: Condition) => condition.clinicalStatus?.coding?.[0]?.code;
 
 describe('the problem list', () => {
   it('takes ICD-10-CM coded and free-text problems, resolves one and records its recurrence', async () => {
-    const patient = await newPatient('Okonkwo');
-    const diabetes = await physician.request('POST', `/patients/${patient}/problems`, {
+    const patient = await clinic.newPatient('Okonkwo');
+    const diabetes = await clinic.physician.request('POST', `/patients/${patient}/problems`, {
       code: 'e119',
       onset: '2019-04-02',
       severity: 'moderate',
@@ -40,10 +26,10 @@ describe('the problem list', () => {
     expect(condition.category?.[0]?.coding?.[0]?.code).toBe('problem-list-item');
     expect(clinical(condition)).toBe('active');
     expect(condition.verificationStatus?.coding?.[0]?.code).toBe('confirmed');
-    expect(condition.recorder?.identifier?.value).toBe(physician.userId);
+    expect(condition.recorder?.identifier?.value).toBe(clinic.physician.userId);
     expect(condition.onsetDateTime).toBe('2019-04-02');
 
-    const text = await physician.request('POST', `/patients/${patient}/problems`, {
+    const text = await clinic.physician.request('POST', `/patients/${patient}/problems`, {
       text: 'Recurrent low back pain',
       onset: '2021-06',
     });
@@ -51,7 +37,7 @@ describe('the problem list', () => {
     const backPain = text.json() as Condition;
     expect(backPain.code).toEqual({ text: 'Recurrent low back pain' });
 
-    const resolved = await physician.request('POST', `/patients/${patient}/problems/${backPain.id}/resolve`, {
+    const resolved = await clinic.physician.request('POST', `/patients/${patient}/problems/${backPain.id}/resolve`, {
       date: '2022-01-15',
       note: 'Pain free after physiotherapy',
     });
@@ -59,7 +45,7 @@ describe('the problem list', () => {
     expect(clinical(resolved.json())).toBe('resolved');
     expect(resolved.json().abatementDateTime).toBe('2022-01-15');
 
-    const recurred = await physician.request('POST', `/patients/${patient}/problems/${backPain.id}/recurrence`, {
+    const recurred = await clinic.physician.request('POST', `/patients/${patient}/problems/${backPain.id}/recurrence`, {
       date: '2024-09-01',
     });
     expect(recurred.statusCode, recurred.body).toBe(200);
@@ -72,7 +58,7 @@ describe('the problem list', () => {
       'clinical status resolved → recurrence on 2024-09-01',
     ]);
 
-    const active = await physician.request('GET', `/patients/${patient}/problems?status=active,recurrence`);
+    const active = await clinic.physician.request('GET', `/patients/${patient}/problems?status=active,recurrence`);
     expect(active.statusCode, active.body).toBe(200);
     expect(
       active
@@ -80,11 +66,11 @@ describe('the problem list', () => {
         .items.map((c: Condition) => c.id)
         .sort(),
     ).toEqual([condition.id, backPain.id].sort());
-    const onlyResolved = await physician.request('GET', `/patients/${patient}/problems?status=resolved`);
+    const onlyResolved = await clinic.physician.request('GET', `/patients/${patient}/problems?status=resolved`);
     expect(onlyResolved.json().items).toEqual([]);
 
     // Every change is on the audit trail, by whom and for which patient, through the FHIR writes themselves.
-    const trail = await app.db.asOwner((db) =>
+    const trail = await clinic.app.db.asOwner((db) =>
       db.query<{ action: string; resource_id: string; user_id: string }>(
         `SELECT action, resource_id, user_id FROM audit_event
           WHERE patient_id = $1 AND resource_type = 'Condition' ORDER BY seq`,
@@ -96,14 +82,14 @@ describe('the problem list', () => {
       'update',
       'update',
     ]);
-    expect(new Set(trail.rows.map((row) => row.user_id))).toEqual(new Set([physician.userId]));
+    expect(new Set(trail.rows.map((row) => row.user_id))).toEqual(new Set([clinic.physician.userId]));
   });
 
   it('refuses a transition the lifecycle does not allow with a 422 saying where it can go', async () => {
-    const patient = await newPatient('Lindqvist');
-    const created = await physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    const patient = await clinic.newPatient('Lindqvist');
+    const created = await clinic.physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
     const id = created.json().id;
-    const recurrence = await physician.request('POST', `/patients/${patient}/problems/${id}/recurrence`, {});
+    const recurrence = await clinic.physician.request('POST', `/patients/${patient}/problems/${id}/recurrence`, {});
     expect(recurrence.statusCode).toBe(422);
     expect(recurrence.headers['content-type']).toContain('application/problem+json');
     expect(recurrence.json()).toMatchObject({
@@ -114,21 +100,21 @@ describe('the problem list', () => {
       allowedTransitions: ['inactive', 'remission', 'resolved'],
     });
     // A problem entered in error stays so.
-    const wrong = await physician.request('POST', `/patients/${patient}/problems/${id}/entered-in-error`, {
+    const wrong = await clinic.physician.request('POST', `/patients/${patient}/problems/${id}/entered-in-error`, {
       reason: 'wrong patient',
     });
     expect(wrong.statusCode, wrong.body).toBe(200);
     expect(wrong.json().clinicalStatus).toBeUndefined();
     expect(wrong.json().verificationStatus.coding[0].code).toBe('entered-in-error');
-    const revive = await physician.request('POST', `/patients/${patient}/problems/${id}/status`, {
+    const revive = await clinic.physician.request('POST', `/patients/${patient}/problems/${id}/status`, {
       clinicalStatus: 'active',
     });
     expect(revive.statusCode).toBe(422);
     expect(revive.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'verificationStatus' });
     // Left out of the list unless asked for.
-    const list = await physician.request('GET', `/patients/${patient}/problems`);
+    const list = await clinic.physician.request('GET', `/patients/${patient}/problems`);
     expect(list.json().items).toEqual([]);
-    const withErrors = await physician.request(
+    const withErrors = await clinic.physician.request(
       'GET',
       `/patients/${patient}/problems?verificationStatus=entered-in-error`,
     );
@@ -136,11 +122,11 @@ describe('the problem list', () => {
   });
 
   it('holds the same rules for plain FHIR writes', async () => {
-    const patient = await newPatient('Haddad');
+    const patient = await clinic.newPatient('Haddad');
     const created = (
-      await physician.request('POST', `/patients/${patient}/problems`, { code: 'J45.909', onset: '2010' })
+      await clinic.physician.request('POST', `/patients/${patient}/problems`, { code: 'J45.909', onset: '2010' })
     ).json() as Condition;
-    const resolvedWithoutDate = await physician.fhir.put(`Condition/${created.id}`, {
+    const resolvedWithoutDate = await clinic.physician.fhir.put(`Condition/${created.id}`, {
       ...created,
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }],
@@ -151,7 +137,7 @@ describe('the problem list', () => {
       code: 'business-rule',
       expression: ['Condition.abatement'],
     });
-    const resolved = await physician.fhir.put(`Condition/${created.id}`, {
+    const resolved = await clinic.physician.fhir.put(`Condition/${created.id}`, {
       ...created,
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }],
@@ -159,7 +145,7 @@ describe('the problem list', () => {
       abatementDateTime: '2020-05-01',
     });
     expect(resolved.statusCode, resolved.body).toBe(200);
-    const backToActive = await physician.fhir.put(`Condition/${created.id}`, {
+    const backToActive = await clinic.physician.fhir.put(`Condition/${created.id}`, {
       ...(resolved.json() as Condition),
       clinicalStatus: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
@@ -172,8 +158,8 @@ describe('the problem list', () => {
   });
 
   it('answers bad input with problem+json naming the field', async () => {
-    const patient = await newPatient('Moreau');
-    const post = (body: unknown) => physician.request('POST', `/patients/${patient}/problems`, body);
+    const patient = await clinic.newPatient('Moreau');
+    const post = (body: unknown) => clinic.physician.request('POST', `/patients/${patient}/problems`, body);
     const unknown = await post({ code: 'Q99.99' });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.headers['content-type']).toContain('application/problem+json');
@@ -192,20 +178,20 @@ describe('the problem list', () => {
     expect(resolvedEarly.json()).toMatchObject({ code: 'CLINICAL_LIST_RULE', path: 'abatement' });
     const abatedActive = await post({ text: 'Gout', abatement: '2020-01-01' });
     expect(abatedActive.json()).toMatchObject({ code: 'CLINICAL_LIST_INVALID_REQUEST', path: 'abatement' });
-    const noPatient = await physician.request('POST', '/patients/no-such-patient/problems', { text: 'Gout' });
+    const noPatient = await clinic.physician.request('POST', '/patients/no-such-patient/problems', { text: 'Gout' });
     expect(noPatient.json()).toMatchObject({ code: 'CLINICAL_LIST_REFERENCE_NOT_FOUND', path: 'patient' });
-    const stored = await physician.fhir.get(`Condition?subject=Patient/${patient}`);
+    const stored = await clinic.physician.fhir.get(`Condition?subject=Patient/${patient}`);
     expect(stored.json().entry ?? []).toEqual([]);
   });
 
   it('lets nurses read the problem list but not add to it (the FHIR policy decides)', async () => {
-    const patient = await newPatient('Adeyemi');
-    const refused = await nurse.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    const patient = await clinic.newPatient('Adeyemi');
+    const refused = await clinic.nurse.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
     expect(refused.statusCode).toBe(403);
-    const stored = await physician.fhir.get(`Condition?subject=Patient/${patient}`);
+    const stored = await clinic.physician.fhir.get(`Condition?subject=Patient/${patient}`);
     expect(stored.json().entry ?? []).toEqual([]);
-    await physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
-    const read = await nurse.request('GET', `/patients/${patient}/problems`);
+    await clinic.physician.request('POST', `/patients/${patient}/problems`, { code: 'I10' });
+    const read = await clinic.nurse.request('GET', `/patients/${patient}/problems`);
     expect(read.statusCode).toBe(200);
     expect(read.json().items).toHaveLength(1);
   });

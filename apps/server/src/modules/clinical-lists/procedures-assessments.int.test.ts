@@ -1,37 +1,23 @@
 import type { Condition, Observation, Procedure } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
+import { describe, expect, it } from 'vitest';
+import { clinicalListsClinic } from './clinical-lists.fixtures';
 
-let app: TestApp;
-let physician: SignedIn;
-let nurse: SignedIn;
+const clinic = clinicalListsClinic();
 
 const LATERALITY = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-laterality-qualifier';
 
-beforeAll(async () => {
-  app = await createTestApp({ authRequired: true });
-  const tenantId = newTenantId();
-  physician = await signIn(app, { role: 'physician', tenantId });
-  nurse = await signIn(app, { role: 'nurse', tenantId });
-});
-afterAll(async () => app?.close());
-
-async function newPatient(family: string): Promise<string> {
-  return (await physician.fhir.create({ resourceType: 'Patient', name: [{ family }] })).id;
-}
-
 describe('procedures', () => {
   it('records a procedure with its code, date, body site and laterality, and moves it through its lifecycle', async () => {
-    const patient = await newPatient('Bianchi');
+    const patient = await clinic.newPatient('Bianchi');
     const encounter = (
-      await physician.fhir.create({
+      await clinic.physician.fhir.create({
         resourceType: 'Encounter',
         status: 'in-progress',
         class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
         subject: { reference: `Patient/${patient}` },
       })
     ).id;
-    const res = await physician.request('POST', `/patients/${patient}/procedures`, {
+    const res = await clinic.physician.request('POST', `/patients/${patient}/procedures`, {
       code: { system: 'cpt', code: '29881', display: 'Arthroscopy, knee, with meniscectomy' },
       performed: { start: '2025-03-04T08:00:00Z', end: '2025-03-04T09:10:00Z' },
       bodySites: [{ site: { system: 'snomed', code: '72696002', display: 'Knee region' }, laterality: 'left' }],
@@ -56,9 +42,9 @@ describe('procedures', () => {
         valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '7771000', display: 'Left' }] },
       },
     ]);
-    expect(procedure.performer?.[0]?.actor.identifier?.value).toBe(physician.userId);
+    expect(procedure.performer?.[0]?.actor.identifier?.value).toBe(clinic.physician.userId);
 
-    const planned = await physician.request('POST', `/patients/${patient}/procedures`, {
+    const planned = await clinic.physician.request('POST', `/patients/${patient}/procedures`, {
       code: 'Bilateral cataract assessment',
       status: 'preparation',
       bodySites: [{ site: { system: 'snomed', code: '81745001', display: 'Eye' }, laterality: 'bilateral' }],
@@ -67,12 +53,12 @@ describe('procedures', () => {
     expect(planned.json().bodySite[0].text).toBe('Bilateral eye');
     expect(planned.json().performedDateTime).toBeUndefined();
     const id = planned.json().id;
-    const started = await physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
+    const started = await clinic.physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
       status: 'in-progress',
       date: '2025-04-01T10:00:00Z',
     });
     expect(started.json()).toMatchObject({ status: 'in-progress', performedPeriod: { start: '2025-04-01T10:00:00Z' } });
-    const done = await physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
+    const done = await clinic.physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
       status: 'completed',
       date: '2025-04-01T10:40:00Z',
     });
@@ -80,7 +66,7 @@ describe('procedures', () => {
       status: 'completed',
       performedPeriod: { start: '2025-04-01T10:00:00Z', end: '2025-04-01T10:40:00Z' },
     });
-    const backwards = await physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
+    const backwards = await clinic.physician.request('POST', `/patients/${patient}/procedures/${id}/status`, {
       status: 'in-progress',
     });
     expect(backwards.statusCode).toBe(422);
@@ -90,7 +76,7 @@ describe('procedures', () => {
       allowedTransitions: ['entered-in-error'],
     });
 
-    const list = await physician.request('GET', `/patients/${patient}/procedures?status=completed`);
+    const list = await clinic.physician.request('GET', `/patients/${patient}/procedures?status=completed`);
     expect(
       list
         .json()
@@ -98,7 +84,7 @@ describe('procedures', () => {
         .sort(),
     ).toEqual([procedure.id, id].sort());
 
-    const badLaterality = await physician.request('POST', `/patients/${patient}/procedures`, {
+    const badLaterality = await clinic.physician.request('POST', `/patients/${patient}/procedures`, {
       code: 'Excision',
       bodySites: [{ site: 'Arm', laterality: 'middle' }],
     });
@@ -106,19 +92,21 @@ describe('procedures', () => {
       code: 'CLINICAL_LIST_INVALID_REQUEST',
       path: 'bodySites.0.laterality',
     });
-    const badCode = await physician.request('POST', `/patients/${patient}/procedures`, {
+    const badCode = await clinic.physician.request('POST', `/patients/${patient}/procedures`, {
       code: { system: 'cpt', code: 'ABC' },
     });
     expect(badCode.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'code' });
     // Nurses read procedures; recording them is a physician's (the default policy gives nurses no Procedure writes).
-    expect((await nurse.request('GET', `/patients/${patient}/procedures`)).statusCode).toBe(200);
-    expect((await nurse.request('POST', `/patients/${patient}/procedures`, { code: 'Dressing' })).statusCode).toBe(403);
+    expect((await clinic.nurse.request('GET', `/patients/${patient}/procedures`)).statusCode).toBe(200);
+    expect(
+      (await clinic.nurse.request('POST', `/patients/${patient}/procedures`, { code: 'Dressing' })).statusCode,
+    ).toBe(403);
   });
 });
 
 describe('body-system assessments', () => {
   it('lists the body systems', async () => {
-    const res = await nurse.request('GET', '/assessments/systems');
+    const res = await clinic.nurse.request('GET', '/assessments/systems');
     expect(res.statusCode).toBe(200);
     const keys = res.json().systems.map((s: { system: string }) => s.system);
     for (const key of [
@@ -137,8 +125,8 @@ describe('body-system assessments', () => {
   });
 
   it('records an examination by system with a finding at a body site and its laterality', async () => {
-    const patient = await newPatient('Svensson');
-    const res = await nurse.request('POST', `/patients/${patient}/assessments`, {
+    const patient = await clinic.newPatient('Svensson');
+    const res = await clinic.nurse.request('POST', `/patients/${patient}/assessments`, {
       kind: 'physical-exam',
       effective: '2025-05-02T09:30:00Z',
       systems: [
@@ -177,12 +165,12 @@ describe('body-system assessments', () => {
     expect(panel.component?.[2]?.interpretation?.[0]?.coding?.[0]?.code).toBe('A');
     expect(panel.hasMember).toEqual([{ reference: `Observation/${assessment.findings[0].id}` }]);
     // Stored as FHIR: the finding is an Observation with its body site and laterality.
-    const member = (await nurse.fhir.get(`Observation/${assessment.findings[0].id}`)).json() as Observation;
+    const member = (await clinic.nurse.fhir.get(`Observation/${assessment.findings[0].id}`)).json() as Observation;
     expect(member.bodySite?.text).toBe('Right knee region');
     expect(member.bodySite?.extension?.[0]?.valueCodeableConcept?.coding?.[0]?.code).toBe('24028007');
     expect(member.valueCodeableConcept?.coding?.[0]?.code).toBe('442315004');
 
-    const review = await nurse.request('POST', `/patients/${patient}/assessments`, {
+    const review = await clinic.nurse.request('POST', `/patients/${patient}/assessments`, {
       kind: 'review-of-systems',
       systems: [
         { system: 'general', status: 'abnormal', finding: 'Fatigue for two weeks' },
@@ -192,7 +180,7 @@ describe('body-system assessments', () => {
     expect(review.statusCode, review.body).toBe(201);
     expect(review.json().observation.category[0].coding[0].code).toBe('survey');
 
-    const list = await nurse.request('GET', `/patients/${patient}/assessments`);
+    const list = await clinic.nurse.request('GET', `/patients/${patient}/assessments`);
     expect(list.statusCode, list.body).toBe(200);
     expect(
       list
@@ -202,17 +190,21 @@ describe('body-system assessments', () => {
     ).toEqual(['physical-exam', 'review-of-systems']);
     const exam = list.json().items.find((a: { kind: string }) => a.kind === 'physical-exam');
     expect(exam.findings[0].laterality).toBe('right');
-    const exams = await nurse.request('GET', `/patients/${patient}/assessments?kind=review-of-systems`);
+    const exams = await clinic.nurse.request('GET', `/patients/${patient}/assessments?kind=review-of-systems`);
     expect(exams.json().items).toHaveLength(1);
 
-    const wrong = await nurse.request('POST', `/patients/${patient}/assessments/${assessment.id}/entered-in-error`, {
-      reason: 'wrong patient',
-    });
+    const wrong = await clinic.nurse.request(
+      'POST',
+      `/patients/${patient}/assessments/${assessment.id}/entered-in-error`,
+      {
+        reason: 'wrong patient',
+      },
+    );
     expect(wrong.statusCode, wrong.body).toBe(200);
     expect(wrong.json().status).toBe('entered-in-error');
     expect(wrong.json().members[0].status).toBe('entered-in-error');
-    expect((await nurse.request('GET', `/patients/${patient}/assessments`)).json().items).toHaveLength(1);
-    const revived = await nurse.fhir.put(`Observation/${assessment.id}`, {
+    expect((await clinic.nurse.request('GET', `/patients/${patient}/assessments`)).json().items).toHaveLength(1);
+    const revived = await clinic.nurse.fhir.put(`Observation/${assessment.id}`, {
       ...wrong.json().observation,
       status: 'final',
     });
@@ -221,8 +213,8 @@ describe('body-system assessments', () => {
   });
 
   it('answers bad input with problem+json naming the field', async () => {
-    const patient = await newPatient('Dubois');
-    const post = (body: unknown) => nurse.request('POST', `/patients/${patient}/assessments`, body);
+    const patient = await clinic.newPatient('Dubois');
+    const post = (body: unknown) => clinic.nurse.request('POST', `/patients/${patient}/assessments`, body);
     const noFinding = await post({ kind: 'physical-exam', systems: [{ system: 'skin', status: 'abnormal' }] });
     expect(noFinding.statusCode).toBe(400);
     expect(noFinding.headers['content-type']).toContain('application/problem+json');
@@ -245,29 +237,41 @@ describe('body-system assessments', () => {
     });
     expect(badSite.statusCode).toBe(422);
     expect(badSite.json()).toMatchObject({ code: 'CLINICAL_LIST_UNKNOWN_CODE', path: 'findings.0.site' });
-    const stored = await nurse.fhir.get(`Observation?subject=Patient/${patient}`);
+    const stored = await clinic.nurse.fhir.get(`Observation?subject=Patient/${patient}`);
     expect(stored.json().entry ?? []).toEqual([]);
   });
 });
 
 describe('the patient summary', () => {
   it('shows the active problems and allergies written here, not the resolved or inactive ones', async () => {
-    const patient = await newPatient('Mensah');
+    const patient = await clinic.newPatient('Mensah');
     const problem = async (body: unknown) =>
-      (await physician.request('POST', `/patients/${patient}/problems`, body)).json() as Condition;
+      (await clinic.physician.request('POST', `/patients/${patient}/problems`, body)).json() as Condition;
     const hypertension = await problem({ code: 'I10' });
     const asthma = await problem({ code: 'J45.909' });
     const sprain = await problem({ text: 'Ankle sprain' });
-    await physician.request('POST', `/patients/${patient}/problems/${sprain.id}/resolve`, { date: '2025-01-10' });
-    await physician.request('POST', `/patients/${patient}/problems/${asthma.id}/resolve`, { date: '2020-01-10' });
-    await physician.request('POST', `/patients/${patient}/problems/${asthma.id}/recurrence`, { date: '2025-02-01' });
+    await clinic.physician.request('POST', `/patients/${patient}/problems/${sprain.id}/resolve`, {
+      date: '2025-01-10',
+    });
+    await clinic.physician.request('POST', `/patients/${patient}/problems/${asthma.id}/resolve`, {
+      date: '2020-01-10',
+    });
+    await clinic.physician.request('POST', `/patients/${patient}/problems/${asthma.id}/recurrence`, {
+      date: '2025-02-01',
+    });
     const allergy = (
-      await nurse.request('POST', `/patients/${patient}/allergies`, { substance: { system: 'rxnorm', code: '2670' } })
+      await clinic.nurse.request('POST', `/patients/${patient}/allergies`, {
+        substance: { system: 'rxnorm', code: '2670' },
+      })
     ).json();
-    const inactive = (await nurse.request('POST', `/patients/${patient}/allergies`, { substance: 'Shellfish' })).json();
-    await nurse.request('POST', `/patients/${patient}/allergies/${inactive.id}/status`, { clinicalStatus: 'inactive' });
+    const inactive = (
+      await clinic.nurse.request('POST', `/patients/${patient}/allergies`, { substance: 'Shellfish' })
+    ).json();
+    await clinic.nurse.request('POST', `/patients/${patient}/allergies/${inactive.id}/status`, {
+      clinicalStatus: 'inactive',
+    });
 
-    const summary = await physician.request('GET', `/patients/${patient}/summary`);
+    const summary = await clinic.physician.request('GET', `/patients/${patient}/summary`);
     expect(summary.statusCode, summary.body).toBe(200);
     expect(
       summary
@@ -281,7 +285,7 @@ describe('the patient summary', () => {
 
 describe('OpenAPI', () => {
   it('documents every list under its tag', async () => {
-    const res = await app.app.inject({ method: 'GET', url: '/docs/json' });
+    const res = await clinic.app.app.inject({ method: 'GET', url: '/docs/json' });
     const paths = res.json().paths as Record<string, Record<string, { tags?: string[]; summary?: string }>>;
     for (const list of ['problems', 'allergies', 'immunizations', 'procedures', 'assessments']) {
       expect(paths[`/patients/{id}/${list}`]?.post?.tags, list).toEqual([list]);
