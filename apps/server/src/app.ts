@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type Config, publicBaseUrl } from './config';
 import { createFhirServices, type FhirServices, loadDefinitions, registerFhirRoutes } from './fhir';
 import { registerAccessModule } from './modules/access';
-import { auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
+import { type AuditService, auditFhirWrites, loadAuditKey, registerAuditModule } from './modules/audit';
 import { registerAuditVerifyRoutes } from './modules/audit/audit.verify-routes';
 import { registerBedsModule } from './modules/beds';
 import { registerBillingModule } from './modules/billing';
@@ -58,6 +58,8 @@ export interface MeridianApp {
   /** Domain events: publish to the outbox, subscribe durably. */
   events: EventsModule;
   tenants: TenantStore;
+  /** The audit trail (tests wait on its background chaining). */
+  audit: AuditService;
   /** Secret the local CLI presents to /admin/local routes (written to DATA_DIR/server.json by main). */
   localAdminToken: string;
 }
@@ -245,5 +247,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<MeridianA
     },
   );
 
-  return { app, fhir, events, tenants, localAdminToken };
+  return { app, fhir, events, tenants, audit, localAdminToken };
 }

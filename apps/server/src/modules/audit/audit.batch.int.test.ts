@@ -51,7 +51,8 @@ describe('when the audit trail cannot be written', () => {
       payload: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Withheld' }] }),
     });
     const id = created.json().id as string;
-    await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event RENAME TO audit_event_unavailable'));
+    // A read's record is committed in staging before the answer (chained afterwards): make that fail.
+    await app.db.asOwner((db) => db.exec('ALTER TABLE audit_staged RENAME TO audit_staged_unavailable'));
     try {
       const read = await app.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers });
       expect(read.statusCode).toBe(500);
@@ -59,7 +60,7 @@ describe('when the audit trail cannot be written', () => {
       expect(read.json().resourceType).toBe('OperationOutcome');
       expect(read.headers.etag).toBeUndefined();
     } finally {
-      await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event_unavailable RENAME TO audit_event'));
+      await app.db.asOwner((db) => db.exec('ALTER TABLE audit_staged_unavailable RENAME TO audit_staged'));
     }
     const again = await app.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers });
     expect(again.statusCode).toBe(200);

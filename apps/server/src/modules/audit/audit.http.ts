@@ -86,7 +86,7 @@ export function registerAuditSendHook(app: FastifyInstance, audit: AuditService)
     const presented = Boolean(request.headers.authorization) || Boolean(request.headers.cookie?.includes('meridian_'));
     if (status === 401 && !presented) return payload;
     try {
-      await audit.record({
+      await audit.recordAccess({
         ...callerOf(request),
         tenantId: request.tenantId,
         action: 'access-denied',

@@ -27,6 +27,8 @@ async function tenantWithTrail() {
   await physician.fhir.get(`Observation/${observation.id}`, { 'x-purpose-of-use': 'TREAT' });
   await physician.fhir.delete(`Observation/${observation.id}`);
   await physician.fhir.get(`Patient/does-not-exist`);
+  // Reads are chained in the background just after their answers; these tests read the chain itself.
+  await app.audit.settled();
   return { physician, patient, observation };
 }
 
@@ -90,6 +92,7 @@ describe('recording', () => {
       headers: { authorization: `Bearer ${trail.physician.accessToken}x` },
     });
     expect(stranger.statusCode).toBe(401);
+    await app.audit.settled();
     const denied = await app.db.asOwner((db) =>
       db.query('SELECT 1 FROM audit_event WHERE outcome = $1 AND action = $2 AND status = 401', ['denied', 'search']),
     );

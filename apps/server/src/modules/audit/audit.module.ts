@@ -40,6 +40,7 @@ export async function registerAuditModule(app: FastifyInstance, options: AuditMo
     key: options.key,
     retentionDays: options.retentionDays,
     ...(options.now ? { now: options.now } : {}),
+    log: app.log,
   });
   // Chains begun before the key get their keyed-from checkpoint before anything is appended.
   await audit.keyLegacyChains();
@@ -103,5 +104,8 @@ function startBackground(app: FastifyInstance, audit: AuditService, options: Aud
   });
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer);
+    // Accesses answered before the close are chained before the database goes (onClose runs after the
+    // last request is answered); whatever cannot be stays staged for the sweeper of the next start.
+    await audit.settled();
   });
 }

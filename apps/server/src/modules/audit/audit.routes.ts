@@ -114,7 +114,8 @@ function captureFromAnswer(reply: FastifyReply, payload: unknown): Captured {
 /**
  * Records every FHIR interaction as it is answered: who, which interaction on which type and id, the
  * patient when known, the status, the caller's address and purpose of use. Ids only. The record is
- * written before the answer leaves, so a caller never holds data whose access is not yet on record.
+ * committed (staged) before the answer leaves, so a caller never holds data whose access is not yet on
+ * record; it is chained in the background right after.
  */
 export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService): void {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -137,8 +138,8 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
       seen.patientId ??
       patientOfQuery(request.url, interaction.resourceType);
     try {
-      // The batch that writes this record first chains what the request staged (a Bundle's writes).
-      await audit.record({
+      // What the request staged itself (a Bundle's writes) is chained by the send hook, as for writes.
+      await audit.recordAccess({
         ...callerOf(request),
         tenantId: request.tenantId,
         action: interaction.action,
@@ -148,7 +149,6 @@ export function registerFhirAuditHooks(app: FastifyInstance, audit: AuditService
         resourceId,
         status,
       });
-      scope?.stagedTenants.delete(request.tenantId);
     } catch (error) {
       // Fail closed: an answer whose access cannot be put on record is withheld, never sent unrecorded.
       request.log.error({ err: { message: (error as Error).message } }, 'audit record could not be written');
@@ -244,6 +244,7 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditService): 
     },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const query = request.query as Record<string, string | undefined>;
+      // Chains what the tenant has staged first: accesses answered a moment ago are listed.
       const records = await audit.search(request.tenantId, parseFilter(query));
       return sendAuditRecords(request, reply, records, 'audit-events');
     },

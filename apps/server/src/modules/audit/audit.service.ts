@@ -52,6 +52,8 @@ export interface AuditServiceDeps {
   /** Days a record is kept (AUDIT_RETENTION_DAYS). */
   retentionDays: number;
   now?: () => Date;
+  /** Where a failed background chaining is reported (its records stay staged for the sweeper). */
+  log?: { warn(details: object, message: string): void };
 }
 
 interface Waiting {
@@ -59,6 +61,8 @@ interface Waiting {
   input?: AuditInput;
   resolve: (record: AuditRecord | undefined) => void;
   reject: (error: unknown) => void;
+  /** Called when a batch takes this entry: rows staged from then on need another batch. */
+  taken?: () => void;
 }
 
 /** Records appended in one transaction at most: bounds a batch's size and its lock time. */
@@ -73,6 +77,10 @@ export class AuditService {
   /** Records waiting for their tenant's next batch; a tenant is in `flushing` while a batch runs. */
   private readonly waiting = new Map<string, Waiting[]>();
   private readonly flushing = new Set<string>();
+  /** Tenants with a background chaining waiting for its batch: later accesses join it. */
+  private readonly chainQueued = new Set<string>();
+  /** Background chainings not yet finished (awaited by `settled`, hence by shutdown and verify). */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly deps: AuditServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -105,14 +113,55 @@ export class AuditService {
     return (await this.enqueue(input.tenantId, input))!;
   }
 
+  /**
+   * Records accesses (reads, searches, refusals): resolves once they are durable, by one autocommitted
+   * insert into staging, so the answer waits for no lock of the tenant's chain and no second transaction.
+   * They are chained in the background within milliseconds, batched per tenant; if this process dies
+   * first, the sweeper chains them. Throws when they could not be staged: the caller withholds its answer.
+   */
+  async recordAccess(inputs: AuditInput | AuditInput[]): Promise<void> {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const tenants = [...new Set(list.map((input) => input.tenantId))];
+    for (const tenantId of tenants) {
+      const mine = list.filter((input) => input.tenantId === tenantId);
+      await this.deps.db.withTenant(tenantId, (db) => stageAuditRecords(db, mine, this.now()));
+    }
+    for (const tenantId of tenants) this.chainSoon(tenantId);
+  }
+
   /** Resolves once everything the tenant had staged before this call is chained. */
   async chainStaged(tenantId: string): Promise<void> {
     await this.enqueue(tenantId, undefined);
   }
 
-  private enqueue(tenantId: string, input: AuditInput | undefined): Promise<AuditRecord | undefined> {
+  /** Resolves once the background chainings begun so far (and any they led to) have finished. */
+  async settled(): Promise<void> {
+    while (this.background.size) await Promise.all([...this.background]);
+  }
+
+  /** Chains the tenant's staged rows without waiting; one queued batch serves every access meanwhile. */
+  private chainSoon(tenantId: string): void {
+    if (this.chainQueued.has(tenantId)) return;
+    this.chainQueued.add(tenantId);
+    const chained: Promise<void> = this.enqueue(tenantId, undefined, () => this.chainQueued.delete(tenantId)).then(
+      () => {
+        this.background.delete(chained);
+      },
+      (error: Error) => {
+        this.background.delete(chained);
+        this.deps.log?.warn({ err: { message: error.message } }, 'staged audit records left for the sweeper');
+      },
+    );
+    this.background.add(chained);
+  }
+
+  private enqueue(
+    tenantId: string,
+    input: AuditInput | undefined,
+    taken?: () => void,
+  ): Promise<AuditRecord | undefined> {
     return new Promise<AuditRecord | undefined>((resolve, reject) => {
-      const entry: Waiting = { ...(input ? { input } : {}), resolve, reject };
+      const entry: Waiting = { ...(input ? { input } : {}), ...(taken ? { taken } : {}), resolve, reject };
       const queue = this.waiting.get(tenantId);
       if (queue) queue.push(entry);
       else this.waiting.set(tenantId, [entry]);
@@ -130,6 +179,7 @@ export class AuditService {
           return;
         }
         const batch = queue.splice(0, MAX_BATCH);
+        for (const waiting of batch) waiting.taken?.();
         const withInput = batch.filter((waiting) => waiting.input);
         try {
           const { records, staged } = await this.deps.db.transaction(tenantId, (tx) =>
@@ -181,7 +231,12 @@ export class AuditService {
     });
   }
 
-  search(tenantId: string, filter: AuditFilter): Promise<AuditRecord[]> {
+  /** The tenant's records, after chaining what it has staged: an auditor sees every committed access. */
+  async search(tenantId: string, filter: AuditFilter): Promise<AuditRecord[]> {
+    await this.chainStaged(tenantId).catch((error: Error) => {
+      // What is chained can still be read; the rest stays staged for the sweeper.
+      this.deps.log?.warn({ err: { message: error.message } }, 'staged audit records left for the sweeper');
+    });
     return this.deps.db.withTenant(tenantId, (db) => searchAuditRecords(db, tenantId, filter));
   }
 
@@ -195,6 +250,7 @@ export class AuditService {
     const now = this.now();
     const cutoff = new Date(now.getTime() - this.deps.retentionDays * DAY_MS).toISOString();
     const dryRun = options.dryRun ?? false;
+    await this.settled();
     return this.deps.db.asOwner(async (db) => {
       const tenants = options.tenantId ? [options.tenantId] : await auditedTenants(db);
       const reports: TenantPurgeReport[] = [];
@@ -224,9 +280,11 @@ export class AuditService {
 
   /**
    * Recomputes each tenant's chain from its first record (or its latest purge checkpoint) and reports
-   * where it first breaks. Runs as the schema owner, so it sees every tenant (or only `tenantId`).
+   * where it first breaks. Runs as the schema owner, so it sees every tenant (or only `tenantId`). This
+   * process's accesses are chained first; rows staged but not chained (a crash) are counted as `staged`.
    */
   async verify(tenantId?: string): Promise<TenantChainReport[]> {
+    await this.settled();
     return this.deps.db.asOwner(async (db) => {
       const tenants = tenantId ? [tenantId] : await auditedTenants(db);
       const reports: TenantChainReport[] = [];

@@ -83,6 +83,8 @@ describe('writes are audited in their own transaction', () => {
       entry: [entry('C'), { request: { method: 'DELETE', url: 'Patient/does-not-exist' } }],
     });
     expect(failed.statusCode).toBe(404);
+    // The Bundles' own records (accesses, like reads) are chained just after their answers.
+    await app.audit.settled();
     const rows = await owner<{ action: string; n: number }>(
       `SELECT action, count(*)::int AS n FROM audit_event WHERE tenant_id = $1 GROUP BY action ORDER BY action`,
       [tenantId],
@@ -149,6 +151,51 @@ describe('writes are audited in their own transaction', () => {
       await writing;
     },
   );
+});
+
+describe('reads and writes of one tenant', () => {
+  it('are chained in the order they were answered, even when chained later and within one instant', async () => {
+    const tenantId = newTenantId();
+    const api = cli(tenantId);
+    const created = await api.send('POST', 'Patient', { resourceType: 'Patient', name: [{ family: 'Order' }] });
+    const id = created.json().id as string;
+    // The chain cannot be written for a while, so every record waits in staging; the clock stands still,
+    // so they all carry the same instant and only their staging order can keep them in sequence.
+    await app.audit.settled();
+    await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event RENAME TO audit_event_unavailable'));
+    try {
+      expect((await api.send('GET', `Patient/${id}`)).statusCode).toBe(200);
+      expect((await api.send('GET', 'Patient?name=Order')).statusCode).toBe(200);
+      const updated = await api.send('PUT', `Patient/${id}`, {
+        resourceType: 'Patient',
+        id,
+        name: [{ family: 'Order' }],
+      });
+      expect(updated.statusCode).toBe(200);
+      expect((await api.send('GET', `Patient/${id}/_history`)).statusCode).toBe(200);
+      expect((await api.send('GET', `Patient/${id}`)).statusCode).toBe(200);
+      expect((await api.send('DELETE', `Patient/${id}`)).statusCode).toBeLessThan(300);
+      expect((await api.send('GET', `Patient/${id}`)).statusCode).toBe(410);
+      await app.audit.settled();
+    } finally {
+      await app.db.asOwner((db) => db.exec('ALTER TABLE audit_event_unavailable RENAME TO audit_event'));
+    }
+    await app.audit.chainStaged(tenantId);
+    const rows = await owner<{ action: string }>('SELECT action FROM audit_event WHERE tenant_id = $1 ORDER BY seq', [
+      tenantId,
+    ]);
+    expect(rows.map((row) => row.action)).toEqual([
+      'create',
+      'read',
+      'search',
+      'update',
+      'history',
+      'read',
+      'delete',
+      'read',
+    ]);
+    expect(await verify(tenantId)).toMatchObject({ ok: true, staged: 0, records: 8 });
+  });
 });
 
 describe('the keyed chain', () => {
@@ -285,6 +332,7 @@ describe('retention', () => {
     const api = cli(tenantId);
     clock = new Date('2040-01-01T00:00:00.000Z');
     await api.send('GET', 'Patient?name=A');
+    await app.audit.settled();
     // A record staged long ago but chained now (a crash) sits after a recent one.
     await app.db.transaction(tenantId, (tx) =>
       tx.query(
@@ -293,6 +341,7 @@ describe('retention', () => {
       ),
     );
     await api.send('GET', 'Patient?name=B');
+    await app.audit.settled();
     const rows = await owner<{ seq: string; action: string }>(
       'SELECT seq, action FROM audit_event WHERE tenant_id = $1 ORDER BY seq',
       [tenantId],
