@@ -114,23 +114,21 @@ export class BoardService {
     );
     const stayOf = new Map(stays.map((stay) => [stay.bedId, stay]));
     const patients = await this.readablePatients(ctx, [...new Set(stays.map((stay) => stay.patientId))]);
-    await Promise.all(
-      [...patients.keys()].map((patientId) =>
-        this.deps.audit.record({
-          tenantId: ctx.tenantId,
-          userId: actor.userId,
-          clientId: actor.clientId,
-          roles: actor.roles,
-          ip: actor.ip,
-          requestId: actor.requestId,
-          action: 'read',
-          outcome: 'success',
-          patientId,
-          resourceType: 'Patient',
-          resourceId: patientId,
-          detail: 'bed-board',
-        }),
-      ),
+    await this.deps.audit.recordAccess(
+      [...patients.keys()].map((patientId) => ({
+        tenantId: ctx.tenantId,
+        userId: actor.userId,
+        clientId: actor.clientId,
+        roles: actor.roles,
+        ip: actor.ip,
+        requestId: actor.requestId,
+        action: 'read' as const,
+        outcome: 'success' as const,
+        patientId,
+        resourceType: 'Patient',
+        resourceId: patientId,
+        detail: 'bed-board',
+      })),
     );
 
     const boardBed = (bed: Location): BoardBed => {

@@ -210,7 +210,7 @@ export class ClinicalRecords {
     resourceType: string,
     resourceId?: string,
   ): Promise<void> {
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       action,
       outcome: 'success',

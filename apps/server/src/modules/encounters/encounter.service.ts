@@ -55,7 +55,7 @@ export class EncounterService {
   /** Reads for a caller: the access is on record before the answer leaves. */
   async read(ctx: FhirContext, actor: EncounterActor, id: string): Promise<Encounter> {
     const encounter = await this.get(ctx, id);
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       ...this.actorFields(actor),
       action: 'read',

@@ -80,7 +80,7 @@ export class NoteService {
   async get(ctx: FhirContext, actor: NoteActor, id: string): Promise<NoteView> {
     const composition = await this.read(ctx, id);
     const view = noteView(composition, await this.addendaOf(ctx, id));
-    await this.deps.audit.record(this.auditInput(ctx.tenantId, actor, composition, 'read'));
+    await this.deps.audit.recordAccess(this.auditInput(ctx.tenantId, actor, composition, 'read'));
     return view;
   }
 
@@ -94,7 +94,7 @@ export class NoteService {
     if (filter.encounter) params.push(['encounter', filter.encounter]);
     const ids = await this.deps.search.findIds(ctx, 'Composition', params, 200);
     const notes = await Promise.all(ids.map((id) => this.read(ctx, id)));
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       action: 'search',
       outcome: 'success',

@@ -19,7 +19,7 @@ export function auditNotificationRoutes(app: FastifyInstance, audit: AuditServic
     const status = reply.statusCode;
     const patientId = (request.params as { id?: string }).id;
     try {
-      await audit.record({
+      await audit.recordAccess({
         ...callerOf(request),
         tenantId: request.tenantId,
         action,

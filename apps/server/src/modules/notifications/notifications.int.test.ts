@@ -243,6 +243,7 @@ describe('appointment notifications', () => {
         });
         expect(optOut.statusCode).toBe(200);
         expect(optOut.json()).toEqual({ email: true, sms: false, 'in-app': true });
+        await app.audit.settled();
         const audited = await app.db.asOwner((q) =>
           q.query<{ action: string; patient_id: string }>(
             `SELECT action, patient_id FROM audit_event WHERE tenant_id = $1 AND action LIKE 'notification-%'`,

@@ -112,7 +112,7 @@ export class OrdersService {
       { resourceType: 'ServiceRequest', params, handling: 'strict' },
       '',
     );
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       ...actorFields(actor),
       action: 'search',
@@ -156,7 +156,7 @@ export class OrdersService {
         return found ? [found] : [];
       }),
     }));
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       ...actorFields(actor),
       action: 'read',

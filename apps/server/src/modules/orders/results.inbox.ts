@@ -170,7 +170,7 @@ export class ResultsInbox {
     const shown = query.status === 'new' ? items.filter((item) => !item.acknowledged) : items;
     const resulted = new Set(reports.map((report) => idOf(report.basedOn?.[0]?.reference)));
     const overdue = this.overdue([...orders.values()].filter((order) => !resulted.has(order.id)));
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       ...actorFields(actor),
       action: 'search',

@@ -71,7 +71,7 @@ function registerAudit(app: FastifyInstance, audit: AuditService): void {
     const registered = action === 'patient-register' && status === 201 ? registeredId(payload) : undefined;
     const patientId = action === 'patient-merge-read' ? undefined : (id ?? registered);
     try {
-      await audit.record({
+      await audit.recordAccess({
         ...actorOf(request),
         tenantId: request.tenantId,
         action,

@@ -190,7 +190,7 @@ export class AppointmentService {
   /** Reads for a caller: the access is on record before the answer leaves. */
   async readFor(ctx: FhirContext, actor: ClinicalActor, id: string): Promise<Appointment> {
     const appointment = await this.read(ctx, id);
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       userId: actor.userId,
       clientId: actor.clientId,
@@ -249,7 +249,7 @@ export class AppointmentService {
       '',
     );
     const appointments = (bundle.entry ?? []).map((entry) => entry.resource as Appointment).filter(Boolean);
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       userId: actor.userId,
       clientId: actor.clientId,

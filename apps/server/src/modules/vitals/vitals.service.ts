@@ -146,7 +146,7 @@ export class VitalsService {
     const points = observations
       .map((observation) => trendPoint(vital, observation))
       .filter((point): point is TrendPoint => point !== undefined);
-    await this.deps.audit.record({
+    await this.deps.audit.recordAccess({
       tenantId: ctx.tenantId,
       action: 'search',
       outcome: 'success',
