@@ -72,11 +72,17 @@ describe('local admin', () => {
 
 describe('graceful shutdown', () => {
   it('finishes a request already in flight when the server closes', async () => {
+    // Close only once the request is being served (a fixed pause raced the connect on a busy machine).
+    let arrived!: () => void;
+    const serving = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const slow = await createTestApp(
       {},
       {
         beforeReady: (fastify) =>
           fastify.get('/slow-for-test', { config: { access: 'public' } }, async () => {
+            arrived();
             await new Promise((resolve) => setTimeout(resolve, 300));
             return { done: true };
           }),
@@ -84,7 +90,7 @@ describe('graceful shutdown', () => {
     );
     const address = await slow.app.listen({ port: 0, host: '127.0.0.1' });
     const pending = fetch(`${address}/slow-for-test`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await serving;
     const closing = slow.close();
     const res = await pending;
     expect(res.status).toBe(200);
