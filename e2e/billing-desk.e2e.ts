@@ -1,36 +1,11 @@
-import type { Encounter, Patient } from '@medplum/fhirtypes';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessToken, fhirAs, USERS } from './support/api';
+import { USERS } from './support/api';
+import { type Balance, chargedVisit, type JsonApi } from './support/billing';
 import { expectAccessible, launchBrowser, openPage, screenshot, signIn, type TestPage } from './support/browser';
 
 const baseUrl = inject('meridianUrl');
 
-/** JSON API calls as a signed-in user (the billing API, not FHIR). */
-function apiAs(token: string) {
-  return async <T>(
-    path: string,
-    init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...init.headers,
-      },
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-}
-
-interface Balance {
-  balances: { currency: string; receivable: number; credit: number; due: number }[];
-}
 interface TrialBalance {
   balanced: boolean;
   accounts: { account: string; currency: string; balance: number }[];
@@ -47,17 +22,13 @@ const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { time
 describe('billing desk: invoice and partial card payment', () => {
   let browser: Browser;
   let desk: TestPage;
-  let billing: ReturnType<typeof apiAs>;
+  let billing: JsonApi;
   let patientId: string;
 
   beforeAll(async () => {
-    const admin = apiAs(await accessToken(baseUrl, USERS.admin));
-    const clinician = fhirAs(baseUrl, await accessToken(baseUrl, USERS.clinician));
-    billing = apiAs(await accessToken(baseUrl, USERS.billing));
     // As in the billing story: a catalog service, a finished visit, and the visit's services charged.
-    const service = await admin<{ id: string }>('/billing/catalog', {
-      method: 'POST',
-      json: {
+    ({ billing, patientId } = await chargedVisit(baseUrl, {
+      service: {
         code: { system: 'hcpcs', code: 'G0463', display: 'Hospital outpatient clinic visit' },
         title: 'Clinic visit',
         prices: [
@@ -66,26 +37,10 @@ describe('billing desk: invoice and partial card payment', () => {
         ],
         validFrom: '2026-01-01',
       },
-    });
-    const patient = await clinician.create<Patient>({
-      resourceType: 'Patient',
-      name: [{ family: 'Marchetti', given: ['Odile'] }],
-      gender: 'female',
-      birthDate: '1984-03-02',
-    });
-    patientId = patient.id!;
-    const start = new Date(Date.now() - 2 * 3600_000);
-    const encounter = await clinician.create<Encounter>({
-      resourceType: 'Encounter',
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
-      subject: { reference: `Patient/${patientId}` },
-      period: { start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString() },
-    });
-    await billing(`/billing/encounters/${encounter.id}/charges`, {
-      method: 'POST',
-      json: { services: [{ service: service.id, diagnoses: ['J20.9', 'R05.9'], modifiers: ['25'] }] },
-    });
+      patient: { name: [{ family: 'Marchetti', given: ['Odile'] }], gender: 'female', birthDate: '1984-03-02' },
+      hoursAgo: 2,
+      charge: { diagnoses: ['J20.9', 'R05.9'], modifiers: ['25'] },
+    }));
     browser = await launchBrowser();
     desk = await openPage(browser, baseUrl);
   }, 120_000);

@@ -1,38 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Encounter, Patient } from '@medplum/fhirtypes';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessToken, fhirAs, PASSWORD, type TestUser, USERS } from './support/api';
+import { PASSWORD, type TestUser } from './support/api';
+import { type Balance, chargedVisit, type JsonApi } from './support/billing';
 import { expectAccessible, launchBrowser, openPage, screenshot, signIn, type TestPage } from './support/browser';
 import { DEFAULT_TENANT } from './support/meridian-server';
 
 const baseUrl = inject('meridianUrl');
-
-/** JSON API calls as a signed-in user (the billing API, not FHIR). */
-function apiAs(token: string) {
-  return async <T>(
-    path: string,
-    init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...init.headers,
-      },
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-}
-
-interface Balance {
-  balances: { currency: string; receivable: number; credit: number; due: number }[];
-}
 
 const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 30_000 });
 
@@ -42,46 +16,27 @@ describe('patient portal: paying an invoice by card', () => {
   const patientUser: TestUser = { email: `maja.${suffix}@patients.test`, password: PASSWORD, roles: ['patient'] };
   let browser: Browser;
   let portal: TestPage;
-  let billing: ReturnType<typeof apiAs>;
+  let billing: JsonApi;
   let patientId: string;
   let invoiceId: string;
 
   beforeAll(async () => {
-    const admin = apiAs(await accessToken(baseUrl, USERS.admin));
-    const clinician = fhirAs(baseUrl, await accessToken(baseUrl, USERS.clinician));
-    billing = apiAs(await accessToken(baseUrl, USERS.billing));
-    // The clinic's own service code, so this file's catalog entry is its own.
-    const service = await admin<{ id: string }>('/billing/catalog', {
-      method: 'POST',
-      json: {
+    const visit = await chargedVisit(baseUrl, {
+      // The clinic's own service code, so this file's catalog entry is its own.
+      service: {
         code: { system: 'tenant', code: `consult-${suffix}`, display: 'Consultation' },
         title: `Consultation ${suffix}`,
         prices: [{ list: 'self-pay', amount: 15_000, currency: 'USD' }],
         validFrom: '2026-01-01',
       },
+      patient: { name: [{ use: 'official', family, given: ['Maja'] }], gender: 'female', birthDate: '1979-09-23' },
+      hoursAgo: 3,
     });
-    const patient = await clinician.create<Patient>({
-      resourceType: 'Patient',
-      name: [{ use: 'official', family, given: ['Maja'] }],
-      gender: 'female',
-      birthDate: '1979-09-23',
-    });
-    patientId = patient.id!;
-    const start = new Date(Date.now() - 3 * 3600_000);
-    const encounter = await clinician.create<Encounter>({
-      resourceType: 'Encounter',
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
-      subject: { reference: `Patient/${patientId}` },
-      period: { start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString() },
-    });
-    // The billing desk charges the visit and issues the invoice.
-    await billing(`/billing/encounters/${encounter.id}/charges`, {
-      method: 'POST',
-      json: { services: [{ service: service.id }] },
-    });
+    const { admin } = visit;
+    ({ billing, patientId } = visit);
+    // The billing desk issues the invoice of the charged visit.
     invoiceId = (
-      await billing<{ id: string }>('/billing/invoices', { method: 'POST', json: { encounter: encounter.id } })
+      await billing<{ id: string }>('/billing/invoices', { method: 'POST', json: { encounter: visit.encounterId } })
     ).id;
     // The patient's own sign-in, linked to their record.
     await admin('/identity/users', {
