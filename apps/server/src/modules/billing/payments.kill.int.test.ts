@@ -66,7 +66,7 @@ const pay = (url: string, authorization: string, patient: string, key: string, a
 describe('payments across a crash', () => {
   it('leaves each payment whole or absent when the server is killed mid-payment; retries post each once', async () => {
     const first = await startServerProcess(env);
-    // Enough payments in flight that the kill, sent once ten are answered, lands while others are unanswered.
+    // Enough payments in flight that the kill, sent as the tenth is answered, lands while others are unanswered.
     const keys = Array.from({ length: 240 }, () => randomUUID());
     const answered = new Map<string, string>();
     let patient = '';
@@ -83,11 +83,16 @@ describe('payments across a crash', () => {
       for (const [index, key] of keys.entries()) {
         void pay(first.url, billing, patient, key, 100 + index)
           .then(async (res) => {
-            if (res.status === 201) answered.set(key, ((await res.json()) as { id: string }).id);
+            if (res.status !== 201) return;
+            answered.set(key, ((await res.json()) as { id: string }).id);
+            // Killed from the answer's own callback: a polling timer could fire only after every answer.
+            if (answered.size === 10) first.child.kill('SIGKILL');
           })
           .catch(() => undefined);
       }
-      while (answered.size < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (answered.size < 10 && first.child.exitCode === null && first.child.signalCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     } finally {
       await first.stop('SIGKILL');
     }
