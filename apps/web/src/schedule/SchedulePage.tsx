@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { SCREEN_ROLES } from '../app/navigation';
 import { RequireRole } from '../auth/RequireRole';
+import { WAITLIST_KEY } from '../live/live-events';
 import { PageHeader } from '../shared/PageHeader';
 import { localParts } from './calendar-time';
 import type { PickedPatient } from './PatientPicker';
@@ -101,7 +102,7 @@ function FrontDesk() {
           onAdded={() => {
             setAdding(undefined);
             setTab('waitlist');
-            void queryClient.invalidateQueries({ queryKey: ['scheduling', 'waitlist'] });
+            void queryClient.invalidateQueries({ queryKey: WAITLIST_KEY });
           }}
         />
       )}
