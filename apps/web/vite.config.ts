@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rolldown } from 'vite';
 
 // The API the dev server forwards to a running Meridian (npm start); the built app is served by Meridian itself.
 const API_PATHS = [
@@ -47,8 +47,52 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The entry (src/main.tsx) is small and loads the app with import() so it can ask the server who is signed
+ * in before the app's scripts are evaluated. This links the app's chunk, the chunks it imports and its CSS
+ * from index.html, so the browser fetches them from the start, alongside the entry, as it would a static import.
+ */
+function preloadApp(appModule: RegExp): Plugin {
+  return {
+    name: 'meridian-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        const chunks = Object.values(bundle ?? {}).filter(
+          (file): file is Rolldown.OutputChunk => file.type === 'chunk',
+        );
+        const app = chunks.find((chunk) => chunk.facadeModuleId && appModule.test(chunk.facadeModuleId));
+        if (!app) throw new Error(`meridian-preload-app: no chunk for ${appModule}`);
+        const scripts = new Set<string>();
+        const styles = new Set<string>();
+        const visit = (chunk: Rolldown.OutputChunk) => {
+          // The entry itself is index.html's script already.
+          if (scripts.has(chunk.fileName) || chunk.isEntry) return;
+          scripts.add(chunk.fileName);
+          for (const css of chunk.viteMetadata?.importedCss ?? []) styles.add(css);
+          for (const name of chunk.imports) {
+            const imported = bundle?.[name];
+            if (imported?.type === 'chunk') visit(imported);
+          }
+        };
+        visit(app);
+        const link = (rel: string, file: string): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel, crossorigin: true, href: `/${file}` },
+          injectTo: 'head',
+        });
+        return [
+          ...[...scripts].map((file) => link('modulepreload', file)),
+          ...[...styles].map((file) => link('stylesheet', file)),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadApp(/[\\/]src[\\/]boot[\\/]mount\.tsx$/), precompress()],
   resolve: {
     // The repository also holds an older React (pulled in by a server-side dependency); one copy only.
     dedupe: ['react', 'react-dom'],

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { ApiContext } from '../api/api-context';
 import { isApiError } from '../api/api-error';
 import { FhirClient } from '../api/fhir-client';
-import { HttpClient } from '../api/http-client';
+import { type Fetch, HttpClient } from '../api/http-client';
 import { AuthProvider } from '../auth/AuthProvider';
 import { createAppRouter } from './routes';
 import { cssVariablesResolver, theme } from './theme';
@@ -27,10 +27,11 @@ function createQueryClient() {
   });
 }
 
-export function App() {
+/** `fetchImpl`: how the app reaches the server; main.tsx passes one that reuses the page's early requests. */
+export function App({ fetchImpl }: { fetchImpl?: Fetch }) {
   const [queryClient] = useState(createQueryClient);
   const [api] = useState(() => {
-    const http = new HttpClient();
+    const http = new HttpClient('', fetchImpl);
     return { http, fhir: new FhirClient(http) };
   });
   const [router] = useState(createAppRouter);

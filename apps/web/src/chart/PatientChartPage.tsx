@@ -9,6 +9,7 @@ import { ErrorAlert } from '../shared/ErrorAlert';
 import { TableSkeleton } from '../shared/TableSkeleton';
 import { useDocumentTitle } from '../shared/useDocumentTitle';
 import { ClinicalTable } from './ClinicalTable';
+import { CHART_BANNER_LISTS } from './chart-requests';
 import { CHART_SECTIONS, type ChartSection } from './chart-sections';
 import { useChartShortcuts } from './chart-shortcuts';
 import { CLINICIAN_TABS } from './clinician-tabs';
@@ -42,10 +43,7 @@ export function PatientChartPage() {
   });
   // The banner's allergies and flags and the open tab's list need only the id: asked for with the patient.
   const openSection = TABS.find((entry) => entry.tab === tab)?.section;
-  usePrefetchChartSearches(
-    ['AllergyIntolerance', 'Flag', ...(openSection ? [openSection.resourceType] : [])],
-    patientId,
-  );
+  usePrefetchChartSearches([...CHART_BANNER_LISTS, ...(openSection ? [openSection.resourceType] : [])], patientId);
   useDocumentTitle(patient.data ? formatPatientName(patient.data) : 'Patient chart');
   useChartShortcuts(patientId, tab, TABS);
 

@@ -2,22 +2,15 @@ import type { ResourceType } from '@medplum/fhirtypes';
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FhirClient } from '../api/fhir-client';
 import { useFhir } from '../api/useApi';
+import { chartSearchParams } from './chart-requests';
 
-export const CHART_PAGE_SIZE = 100;
+export { CHART_PAGE_SIZE } from './chart-requests';
 
 /** The query of one chart list, so a hook and a prefetch share one cache entry. */
 function chartSearchOptions(fhir: FhirClient, resourceType: ResourceType, patientId: string) {
   return queryOptions({
     queryKey: ['fhir', resourceType, 'chart', patientId],
-    queryFn: ({ signal }) =>
-      fhir.search(
-        resourceType,
-        [
-          ['patient', `Patient/${patientId}`],
-          ['_count', String(CHART_PAGE_SIZE)],
-        ],
-        signal,
-      ),
+    queryFn: ({ signal }) => fhir.search(resourceType, chartSearchParams(patientId), signal),
   });
 }
 
