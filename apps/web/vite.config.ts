@@ -105,8 +105,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // The libraries' chunk is ~670 kB raw, ~205 kB gzipped: inside the 500 kB gzipped budget for first load.
-    chunkSizeWarningLimit: 700,
+    // The libraries' chunk is ~765 kB raw, ~236 kB gzipped: inside the 500 kB gzipped budget for first load.
+    chunkSizeWarningLimit: 800,
     rolldownOptions: {
       output: {
         // Libraries change less often than screens: a separate chunk stays cached across releases.
