@@ -84,9 +84,9 @@ export async function trialBalanced(billing: SignedIn): Promise<Record<string, n
   return Object.fromEntries(body.accounts.map((row) => [row.account, row.balance]));
 }
 
-/** A payer, the clinic as the claims' provider, and the patient's active coverage with that payer. */
+/** A payer, the clinic as the claims' provider, and the patient's active coverage (group GRP100) with that payer. */
 export async function insuranceFor(
-  clinic: BillingClinic,
+  clinic: Pick<BillingClinic, 'admin' | 'billing'>,
   patient: string,
 ): Promise<{ provider: string; payer: string; coverage: string }> {
   const provider = await clinic.admin.fhir.create({
@@ -96,6 +96,7 @@ export async function insuranceFor(
       { system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' },
       { system: 'urn:oid:2.16.840.1.113883.4.4', value: '12-3456789' },
     ],
+    telecom: [{ system: 'phone', value: '217-555-0100' }],
     address: [{ line: ['400 Main St'], city: 'Springfield', state: 'IL', postalCode: '62701' }],
   });
   const payer = await clinic.admin.fhir.create({
@@ -112,6 +113,12 @@ export async function insuranceFor(
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'self' }],
     },
     payor: [{ reference: `Organization/${payer.id}` }],
+    class: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'group' }] },
+        value: 'GRP100',
+      },
+    ],
   });
   return { provider: provider.id, payer: payer.id, coverage: coverage.id };
 }

@@ -4,7 +4,7 @@ import { type X12Interchange, X12Parser } from 'node-x12';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSchemaErrors } from '../../../test/event-schemas';
 import { createTestApp, newTenantId, type SignedIn, signIn, type TestApp } from '../../../test/test-app';
-import { createService, finishedVisit, trialBalanced } from './billing.fixtures';
+import { createService, finishedVisit, insuranceFor, remittance835, trialBalanced } from './billing.fixtures';
 
 let app: TestApp;
 let admin: SignedIn;
@@ -21,41 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function setUpInsurance(patient: string) {
-  const clinic = await admin.fhir.create({
-    resourceType: 'Organization',
-    name: 'Riverside Family Clinic',
-    identifier: [
-      { system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' },
-      { system: 'urn:oid:2.16.840.1.113883.4.4', value: '12-3456789' },
-    ],
-    telecom: [{ system: 'phone', value: '217-555-0100' }],
-    address: [{ line: ['400 Main St'], city: 'Springfield', state: 'IL', postalCode: '62701' }],
-  });
-  const payer = await admin.fhir.create({
-    resourceType: 'Organization',
-    name: 'Acme Health Plan',
-    identifier: [{ system: 'https://meridian.health/fhir/sid/payer-id', value: 'ACME01' }],
-  });
-  const coverage = await billing.fhir.create({
-    resourceType: 'Coverage',
-    status: 'active',
-    beneficiary: { reference: `Patient/${patient}` },
-    subscriberId: 'XZ998877',
-    relationship: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'self' }],
-    },
-    payor: [{ reference: `Organization/${payer.id}` }],
-    class: [
-      {
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'group' }] },
-        value: 'GRP100',
-      },
-    ],
-  });
-  return { clinic: clinic.id, payer: payer.id, coverage: coverage.id };
-}
-
 const segmentsOf = (x12: string) => {
   const interchange = new X12Parser(true).parse(x12) as X12Interchange;
   expect(interchange.functionalGroups).toHaveLength(1);
@@ -68,29 +33,11 @@ const segmentsOf = (x12: string) => {
   };
 };
 
-function remittance835(controlNumber: string, lines: string[], paid: string): string {
-  const segments = [
-    'ISA*00*          *00*          *ZZ*ACME01         *ZZ*1234567893     *260610*1200*^*00501*000000777*0*T*:',
-    'GS*HP*ACME01*1234567893*20260610*1200*777*X*005010X221A1',
-    'ST*835*0001',
-    `BPR*I*${paid}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20260610`,
-    `TRN*1*EFT${controlNumber.slice(0, 8)}*1512345678`,
-    'N1*PR*ACME HEALTH PLAN',
-    'REF*2U*ACME01',
-    'N1*PE*RIVERSIDE FAMILY CLINIC*XX*1234567893',
-    ...lines,
-    `SE*${lines.length + 8}*0001`,
-    'GE*1*777',
-    'IEA*1*000000777',
-  ];
-  return `${segments.join('~\n')}~`;
-}
-
 describe('the billing story', () => {
   it('visit → charges → invoice → partial card payment → 837P claim → 835 remittance → zero balance, balanced at every step', async () => {
     const service = await createService(admin);
     const visit = await finishedVisit(physician);
-    const insurance = await setUpInsurance(visit.patient);
+    const insurance = await insuranceFor({ admin, billing }, visit.patient);
 
     const eligibility = await billing.request('POST', `/billing/coverages/${insurance.coverage}/eligibility`, {
       inforce: true,
@@ -130,7 +77,7 @@ describe('the billing story', () => {
     const submitted = await billing.request('POST', '/billing/claims', {
       invoice: invoice.id,
       coverage: insurance.coverage,
-      provider: insurance.clinic,
+      provider: insurance.provider,
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     const claim = submitted.json() as Claim;
@@ -241,7 +188,7 @@ describe('the billing story', () => {
       code: { system: 'hcpcs', code: 'G0439', display: 'Annual wellness visit' },
     });
     const visit = await finishedVisit(physician);
-    const insurance = await setUpInsurance(visit.patient);
+    const insurance = await insuranceFor({ admin, billing }, visit.patient);
     await billing.request('POST', `/billing/encounters/${visit.encounter}/charges`, {
       services: [{ service: service.id, diagnoses: ['Z00.00'] }],
     });
@@ -252,7 +199,7 @@ describe('the billing story', () => {
       await billing.request('POST', '/billing/claims', {
         invoice: invoice.id,
         coverage: insurance.coverage,
-        provider: insurance.clinic,
+        provider: insurance.provider,
       })
     ).json() as Claim;
     const pcn = claim.identifier![0]!.value!;
