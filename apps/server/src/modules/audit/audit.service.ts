@@ -65,6 +65,13 @@ interface Waiting {
   taken?: () => void;
 }
 
+/** Accesses waiting for their tenant's next staging insert. */
+interface Staging {
+  inputs: AuditInput[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /** Records appended in one transaction at most: bounds a batch's size and its lock time. */
 const MAX_BATCH = 500;
 /** Staged rows moved into the chain per batch. */
@@ -77,6 +84,9 @@ export class AuditService {
   /** Records waiting for their tenant's next batch; a tenant is in `flushing` while a batch runs. */
   private readonly waiting = new Map<string, Waiting[]>();
   private readonly flushing = new Set<string>();
+  /** Accesses waiting for their tenant's next staging insert; a tenant is in `staging` while one runs. */
+  private readonly toStage = new Map<string, Staging[]>();
+  private readonly staging = new Set<string>();
   /** Tenants with a background chaining waiting for its batch: later accesses join it. */
   private readonly chainQueued = new Set<string>();
   /** Background chainings not yet finished (awaited by `settled`, hence by shutdown and verify). */
@@ -114,19 +124,52 @@ export class AuditService {
   }
 
   /**
-   * Records accesses (reads, searches, refusals): resolves once they are durable, by one autocommitted
+   * Records accesses (reads, searches, refusals): resolves once they are durable, by an autocommitted
    * insert into staging, so the answer waits for no lock of the tenant's chain and no second transaction.
-   * They are chained in the background within milliseconds, batched per tenant; if this process dies
-   * first, the sweeper chains them. Throws when they could not be staged: the caller withholds its answer.
+   * Accesses that arrive while the tenant's insert runs share the next one (one commit for many answers
+   * on a busy server; at once on an idle one). They are chained in the background within milliseconds,
+   * batched per tenant; if this process dies first, the sweeper chains them. Throws when they could not
+   * be staged: the caller withholds its answer.
    */
   async recordAccess(inputs: AuditInput | AuditInput[]): Promise<void> {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const tenants = [...new Set(list.map((input) => input.tenantId))];
-    for (const tenantId of tenants) {
-      const mine = list.filter((input) => input.tenantId === tenantId);
-      await this.deps.db.withTenant(tenantId, (db) => stageAuditRecords(db, mine, this.now()));
+    await Promise.all(
+      tenants.map(
+        (tenantId) =>
+          new Promise<void>((resolve, reject) => {
+            const entry = { inputs: list.filter((input) => input.tenantId === tenantId), resolve, reject };
+            const queue = this.toStage.get(tenantId);
+            if (queue) queue.push(entry);
+            else this.toStage.set(tenantId, [entry]);
+            if (!this.staging.has(tenantId)) void this.stageQueued(tenantId);
+          }),
+      ),
+    );
+  }
+
+  private async stageQueued(tenantId: string): Promise<void> {
+    this.staging.add(tenantId);
+    try {
+      for (;;) {
+        const queue = this.toStage.get(tenantId);
+        if (!queue?.length) {
+          this.toStage.delete(tenantId);
+          return;
+        }
+        const batch = queue.splice(0, MAX_BATCH);
+        try {
+          const inputs = batch.flatMap((entry) => entry.inputs);
+          await this.deps.db.withTenant(tenantId, (db) => stageAuditRecords(db, inputs, this.now()));
+          for (const entry of batch) entry.resolve();
+          this.chainSoon(tenantId);
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      this.staging.delete(tenantId);
     }
-    for (const tenantId of tenants) this.chainSoon(tenantId);
   }
 
   /** Resolves once everything the tenant had staged before this call is chained. */
