@@ -161,8 +161,9 @@ export class AuditService {
         try {
           const inputs = batch.flatMap((entry) => entry.inputs);
           await this.deps.db.withTenant(tenantId, (db) => stageAuditRecords(db, inputs, this.now()));
-          for (const entry of batch) entry.resolve();
+          // Chaining is under way (and `settled` knows of it) before any caller answers.
           this.chainSoon(tenantId);
+          for (const entry of batch) entry.resolve();
         } catch (error) {
           for (const entry of batch) entry.reject(error);
         }
