@@ -64,7 +64,8 @@ export class PortalBillingService {
     const rows = await this.deps.repository.inTransaction(caller.ctx, (tx) =>
       this.account({ ...caller.ctx, tx }, patientId),
     );
-    await this.deps.audit.record({
+    // A read: committed before the answer, chained right after it.
+    await this.deps.audit.recordAccess({
       tenantId: caller.ctx.tenantId,
       action: 'search',
       outcome: 'success',
