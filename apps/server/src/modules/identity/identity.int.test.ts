@@ -1,13 +1,10 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, localAdmin, signIn, type TestApp } from '../../../test/test-app';
+import { testClock } from '../../../test/test-clock';
 
 // A controllable clock: lockouts, TOTP steps and token expiry are all tested by moving it.
-let clock = new Date('2030-01-01T10:00:00.000Z');
-const now = () => clock;
-const advance = (seconds: number) => {
-  clock = new Date(clock.getTime() + seconds * 1000);
-};
+const { now, advance, epochSeconds } = testClock('2030-01-01T10:00:00.000Z');
 
 let app: TestApp;
 
@@ -225,13 +222,12 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Meridian:/);
     expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 
-    const epoch = () => Math.floor(clock.getTime() / 1000);
     const bad = await user.request('POST', '/auth/mfa/totp/verify', {
-      code: '000000' === (await generate({ secret, epoch: epoch() })) ? '111111' : '000000',
+      code: '000000' === (await generate({ secret, epoch: epochSeconds() })) ? '111111' : '000000',
     });
     expect(bad.statusCode).toBe(401);
     const confirm = await user.request('POST', '/auth/mfa/totp/verify', {
-      code: await generate({ secret, epoch: epoch() }),
+      code: await generate({ secret, epoch: epochSeconds() }),
     });
     expect(confirm.statusCode).toBe(200);
     const { recoveryCodes } = confirm.json();
@@ -242,7 +238,7 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(withoutCode.json().code).toBe('AUTH_MFA_REQUIRED');
 
     advance(30);
-    const code = await generate({ secret, epoch: epoch() });
+    const code = await generate({ secret, epoch: epochSeconds() });
     expect((await login({ email: user.email, password: user.password, totp: code })).statusCode).toBe(200);
     const replay = await login({ email: user.email, password: user.password, totp: code });
     expect(replay.statusCode).toBe(401);
@@ -258,7 +254,7 @@ describe('two-factor sign-in (TOTP)', () => {
   it('lets a tenant admin reset a member’s two-factor, and ends their sign-ins', async () => {
     const user = await signIn(app, { role: 'nurse' });
     const { secret } = (await user.request('POST', '/auth/mfa/totp')).json();
-    const code = await generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
+    const code = await generate({ secret, epoch: epochSeconds() });
     expect((await user.request('POST', '/auth/mfa/totp/verify', { code })).statusCode).toBe(200);
     expect((await login({ email: user.email, password: user.password })).json().code).toBe('AUTH_MFA_REQUIRED');
 

@@ -11,13 +11,10 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/test-app';
+import { testClock } from '../../../test/test-clock';
 
 // A controllable clock: TOTP steps and lockouts are tested by moving it.
-let clock = new Date('2030-03-01T09:00:00.000Z');
-const now = () => clock;
-const advance = (seconds: number) => {
-  clock = new Date(clock.getTime() + seconds * 1000);
-};
+const { now, advance, epochSeconds } = testClock('2030-03-01T09:00:00.000Z');
 
 let app: TestApp;
 
@@ -282,11 +279,11 @@ describe('refusals', () => {
 describe('two-factor', () => {
   async function withTotp(user: SignedIn): Promise<string> {
     const { secret } = (await user.request('POST', '/auth/mfa/totp')).json();
-    const code = await generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
+    const code = await generate({ secret, epoch: epochSeconds() });
     expect((await user.request('POST', '/auth/mfa/totp/verify', { code })).statusCode).toBe(200);
     return secret;
   }
-  const codeNow = (secret: string) => generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
+  const codeNow = (secret: string) => generate({ secret, epoch: epochSeconds() });
 
   it('asks every switch for a fresh code, refuses a wrong or replayed one, and keeps the sign-in meanwhile', async () => {
     const { user, a, b } = await memberOfTwo();
