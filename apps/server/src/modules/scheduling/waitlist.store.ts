@@ -66,7 +66,7 @@ export async function listWaitlist(
 ): Promise<WaitlistRow[]> {
   const { rows } = await q.query<WaitlistRow>(
     `SELECT ${WAITLIST_COLUMNS} FROM scheduling_waitlist WHERE tenant_id = $1 AND ($2::text[] IS NULL OR status = ANY ($2))
-     ORDER BY created_at, id LIMIT 1000`,
+     ORDER BY seq LIMIT 1000`,
     [tenantId, statuses?.length ? statuses : null],
   );
   return rows;
@@ -111,7 +111,7 @@ export async function firstMatch(q: Queryable, tenantId: string, slotId: string)
          AND v.duration_minutes * interval '1 minute' <= s.end_at - s.start_at
          AND (v.specialty IS NULL OR v.specialty = ANY (sc.specialties))))
        AND NOT EXISTS (SELECT 1 FROM scheduling_offer o WHERE o.tenant_id = w.tenant_id AND o.waitlist_id = w.id AND o.slot_id = s.id)
-     ORDER BY w.created_at, w.id
+     ORDER BY w.seq
      LIMIT 1
      FOR UPDATE OF w SKIP LOCKED`,
     [tenantId, slotId],
