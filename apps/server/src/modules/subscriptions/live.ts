@@ -77,9 +77,11 @@ export const LIVE_TOPIC = 'live-updates';
  */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
+  /** Messages leave in the order they came: a socket hears an entry's "added" before its "removed". */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: { fhir: FhirServices; broadcast: Broadcast; now: () => Date }) {
-    deps.broadcast.subscribe(LIVE_TOPIC, (raw) => void this.deliver(raw));
+    deps.broadcast.subscribe(LIVE_TOPIC, (raw) => this.deliver(raw));
   }
 
   now(): Date {
@@ -121,8 +123,11 @@ export class LiveHub {
     await this.deps.broadcast.publish(LIVE_TOPIC, JSON.stringify(message));
   }
 
-  /** Every process: to the sockets it holds of that tenant, each checked against its caller's access. */
-  private async deliver(raw: string): Promise<void> {
+  /**
+   * Every process: to the sockets it holds of that tenant, each checked against its caller's access. The
+   * checks of consecutive messages run side by side (each is a read); the sends wait their turn.
+   */
+  private deliver(raw: string): void {
     let message: LiveMessage;
     try {
       message = JSON.parse(raw) as LiveMessage;
@@ -132,10 +137,19 @@ export class LiveHub {
     if (typeof message.tenantId !== 'string' || typeof message.about?.id !== 'string') return;
     const { tenantId, about, ...forClient } = message;
     const text = JSON.stringify(forClient);
-    for (const client of this.clients) {
-      if (client.ctx.tenantId !== tenantId) continue;
-      if (await this.allowed(client, about)) client.send(text);
-    }
+    const checks = [...this.clients]
+      .filter((client) => client.ctx.tenantId === tenantId)
+      .map((client) => ({ client, allowed: this.allowed(client, about) }));
+    this.sending = this.sending.then(async () => {
+      for (const { client, allowed } of checks) {
+        if (!(await allowed) || !this.clients.has(client)) continue;
+        try {
+          client.send(text);
+        } catch {
+          // A socket closing as the message left: the next message goes to the others all the same.
+        }
+      }
+    });
   }
 }
 
