@@ -160,8 +160,11 @@ function offsetChanges(zone: string, days: number): string[] {
 describe('daylight-saving weeks', () => {
   for (const zone of ['Europe/Berlin', 'America/New_York']) {
     it(`keeps 09:00–17:00 local in ${zone} across the next spring-forward and fall-back changes`, async () => {
+      // A practitioner of its own: these hour-long slots must not be the first free slot the other tests
+      // take for the shared practitioner (a slot at the same start as the Berlin schedule's came first at random).
+      const practitioner = (await admin.fhir.create({ resourceType: 'Practitioner', name: [{ family: 'Zeit' }] })).id;
       const schedule = await createSchedule(admin, {
-        practitioner: practitionerId,
+        practitioner,
         timeZone: zone,
         horizonDays: 400,
         availability: [{ days: everyDay, start: '09:00', end: '17:00', slotMinutes: 60 }],
