@@ -1,6 +1,6 @@
 import { Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
-import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
 import { ErrorAlert } from '../shared/ErrorAlert';
@@ -10,7 +10,7 @@ import { codeText } from './clinical-display';
 import type { NewAllergy } from './clinical-lists-api';
 import { ChoiceField, ListForm, useFormErrors } from './list-form';
 import { ALLERGY_CATEGORY_OPTIONS, CRITICALITY_OPTIONS } from './list-options';
-import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { AddButton, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { allergySummary, isNoKnownAllergy } from './problem-list';
 import { ReactionFields } from './ReactionFields';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
@@ -124,11 +124,7 @@ export function AllergiesPanel({ patientId }: { patientId: string }) {
                   No known allergies
                 </Button>
               )}
-              {!adding && (
-                <Button size="xs" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
-                  Record allergy
-                </Button>
-              )}
+              {!adding && <AddButton onClick={() => setAdding(true)}>Record allergy</AddButton>}
             </>
           )
         }

@@ -1,11 +1,10 @@
-import { Group, Text, Textarea } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import { useMemo, useState } from 'react';
 import { type AllergyForm, allergyChanges, allergyForm, reactionsCheck } from './allergy-edit';
 import { codeText } from './clinical-display';
 import type { AllergyChanges } from './clinical-lists-api';
-import { EnteredInErrorButton } from './EnteredInErrorButton';
-import { ChoiceField, ListForm, useFormErrors } from './list-form';
+import { ChoiceField, EditListForm, NOTHING_CHANGED, NoteField, useFormErrors } from './list-form';
 import { ALLERGY_CLINICAL_OPTIONS, ALLERGY_VERIFICATION_OPTIONS, CRITICALITY_OPTIONS } from './list-options';
 import { isNoKnownAllergy } from './problem-list';
 import { ReactionFields } from './ReactionFields';
@@ -44,24 +43,23 @@ export function AllergyEditor({
     const changes = allergyChanges(initial, form);
     const checks = {
       reactions: reactionsCheck(form.reactions),
-      note: changes ? undefined : 'Nothing changed: change a field or add a note',
+      note: changes ? undefined : NOTHING_CHANGED,
     };
     const send = { ...changes, ...(replaceNoKnown && !noKnown ? { replaceNoKnownAllergies: true } : {}) };
     if (await submit(checks, () => save.mutateAsync(send))) onDone();
   };
 
   return (
-    <ListForm
-      title={`Edit ${name}`}
+    <EditListForm
+      list="allergies"
+      patientId={patientId}
+      id={allergy.id!}
+      name={name}
       failed="The allergy was not changed"
-      submitLabel="Save changes"
       pending={save.isPending}
       unplaced={unplaced}
       onSubmit={onSubmit}
-      onCancel={onDone}
-      extra={
-        <EnteredInErrorButton list="allergies" patientId={patientId} id={allergy.id!} name={name} onDone={onDone} />
-      }
+      onDone={onDone}
     >
       {replaceNoKnown && !noKnown && (
         <Text size="sm" c="dimmed">
@@ -97,15 +95,7 @@ export function AllergyEditor({
       {!noKnown && (
         <ReactionFields rows={form.reactions} onChange={(reactions) => set({ reactions })} error={errors.reactions} />
       )}
-      <Textarea
-        label="Add a note"
-        description="Kept with the allergy, with the date and who wrote it"
-        autosize
-        minRows={2}
-        value={form.note}
-        onChange={(event) => set({ note: event.currentTarget.value })}
-        error={errors.note}
-      />
-    </ListForm>
+      <NoteField about="allergy" value={form.note} onChange={(note) => set({ note })} error={errors.note} />
+    </EditListForm>
   );
 }

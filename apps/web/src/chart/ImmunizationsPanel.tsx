@@ -1,15 +1,14 @@
-import { Button, Group, Stack, Table, TextInput } from '@mantine/core';
+import { Group, Stack, Table, TextInput } from '@mantine/core';
 import type { Immunization } from '@medplum/fhirtypes';
-import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
 import { CodeTypeahead } from './CodeTypeahead';
 import { codeText } from './clinical-display';
 import type { Concept, NewImmunization } from './clinical-lists-api';
 import { EnteredInErrorButton } from './EnteredInErrorButton';
-import { DateField, ListForm, useFormErrors } from './list-form';
+import { DateField, ListForm, useCodeChoice, useFormErrors } from './list-form';
 import { today } from './list-options';
-import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { AddButton, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
 type Field = 'vaccine' | 'occurrence' | 'lotNumber';
@@ -17,8 +16,7 @@ const FIELDS: readonly Field[] = ['vaccine', 'occurrence', 'lotNumber'];
 
 function AddImmunizationForm({ patientId, onDone }: { patientId: string; onDone: () => void }) {
   const api = useClinicalListsApi();
-  const [text, setText] = useState('');
-  const [vaccine, setVaccine] = useState<Concept>();
+  const { chosen: vaccine, field: vaccineField } = useCodeChoice();
   const [given, setGiven] = useState(today());
   const [lot, setLot] = useState('');
   const { errors, unplaced, submit } = useFormErrors(FIELDS);
@@ -49,11 +47,7 @@ function AddImmunizationForm({ patientId, onDone }: { patientId: string; onDone:
           label="Vaccine"
           system="cvx"
           description="Search CVX by code or name"
-          value={text}
-          onChange={(next, chosen) => {
-            setText(next);
-            setVaccine(chosen);
-          }}
+          {...vaccineField}
           error={errors.vaccine}
           required
         />
@@ -80,14 +74,7 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }) {
     <Stack gap="md">
       <PanelHeader
         title="Immunizations"
-        actions={
-          canEdit &&
-          !adding && (
-            <Button size="xs" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
-              Record immunization
-            </Button>
-          )
-        }
+        actions={canEdit && !adding && <AddButton onClick={() => setAdding(true)}>Record immunization</AddButton>}
       />
       {adding && <AddImmunizationForm patientId={patientId} onDone={() => setAdding(false)} />}
       <ListTable<Immunization>

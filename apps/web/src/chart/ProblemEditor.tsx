@@ -1,10 +1,9 @@
-import { Group, List, Text, Textarea } from '@mantine/core';
+import { Group, List, Text } from '@mantine/core';
 import type { Condition } from '@medplum/fhirtypes';
 import { useMemo, useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
 import { codeText } from './clinical-display';
-import { EnteredInErrorButton } from './EnteredInErrorButton';
-import { ChoiceField, DateField, ListForm, useFormErrors } from './list-form';
+import { ChoiceField, DateField, EditListForm, NOTHING_CHANGED, NoteField, useFormErrors } from './list-form';
 import { PROBLEM_VERIFICATION_OPTIONS, problemStatusOptions, SEVERITY_OPTIONS, statusDateLabel } from './list-options';
 import { type ProblemForm, problemChanges, problemForm } from './problem-edit';
 import { useClinicalListsApi, useListChange } from './useClinicalLists';
@@ -45,24 +44,21 @@ export function ProblemEditor({
   const set = (change: Partial<ProblemForm>) => setForm((current) => ({ ...current, ...change }));
   const onSubmit = async () => {
     const changes = problemChanges(initial, form);
-    const done = await submit(changes ? {} : { note: 'Nothing changed: change a field or add a note' }, () =>
-      save.mutateAsync(changes!),
-    );
+    const done = await submit(changes ? {} : { note: NOTHING_CHANGED }, () => save.mutateAsync(changes!));
     if (done) onDone();
   };
 
   return (
-    <ListForm
-      title={`Edit ${name}`}
+    <EditListForm
+      list="problems"
+      patientId={patientId}
+      id={problem.id!}
+      name={name}
       failed="The problem was not changed"
-      submitLabel="Save changes"
       pending={save.isPending}
       unplaced={unplaced}
       onSubmit={onSubmit}
-      onCancel={onDone}
-      extra={
-        <EnteredInErrorButton list="problems" patientId={patientId} id={problem.id!} name={name} onDone={onDone} />
-      }
+      onDone={onDone}
     >
       <Group align="flex-start" grow wrap="wrap">
         <ChoiceField
@@ -105,15 +101,7 @@ export function ProblemEditor({
           error={errors.verificationStatus}
         />
       </Group>
-      <Textarea
-        label="Add a note"
-        description="Kept with the problem, with the date and who wrote it"
-        autosize
-        minRows={2}
-        value={form.note}
-        onChange={(event) => set({ note: event.currentTarget.value })}
-        error={errors.note}
-      />
+      <NoteField about="problem" value={form.note} onChange={(note) => set({ note })} error={errors.note} />
       {problem.note?.length ? (
         <div>
           <Text size="sm" fw={600}>
@@ -130,6 +118,6 @@ export function ProblemEditor({
           </List>
         </div>
       ) : null}
-    </ListForm>
+    </EditListForm>
   );
 }

@@ -1,22 +1,19 @@
 import { Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import type { Condition } from '@medplum/fhirtypes';
-import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { CodeTypeahead } from './CodeTypeahead';
 import { codeText } from './clinical-display';
-import type { Concept } from './clinical-lists-api';
-import { DateField, ListForm, useFormErrors } from './list-form';
-import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { DateField, ListForm, useCodeChoice, useFormErrors } from './list-form';
+import { AddButton, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { ProblemEditor } from './ProblemEditor';
 import { type ProblemFilter, problemCode, problemStatus, problemsShown } from './problem-list';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
 function AddProblemForm({ patientId, onDone }: { patientId: string; onDone: () => void }) {
   const api = useClinicalListsApi();
-  const [text, setText] = useState('');
-  const [concept, setConcept] = useState<Concept>();
+  const { text, chosen: concept, field: problemField } = useCodeChoice();
   const [onset, setOnset] = useState('');
   // A refusal of the code or the text is shown on the one field that takes both.
   const { errors, unplaced, submit } = useFormErrors((path) =>
@@ -47,11 +44,7 @@ function AddProblemForm({ patientId, onDone }: { patientId: string; onDone: () =
           label="Problem"
           system="icd-10-cm"
           description="Search ICD-10-CM by code or words, or type free text"
-          value={text}
-          onChange={(next, chosen) => {
-            setText(next);
-            setConcept(chosen);
-          }}
+          {...problemField}
           error={errors.code}
           required
         />
@@ -101,11 +94,7 @@ export function ProblemsPanel({ patientId }: { patientId: string }) {
                 { value: 'all', label: 'All' },
               ]}
             />
-            {canEdit && !adding && (
-              <Button size="xs" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
-                Add problem
-              </Button>
-            )}
+            {canEdit && !adding && <AddButton onClick={() => setAdding(true)}>Add problem</AddButton>}
           </>
         }
       />

@@ -1,6 +1,5 @@
-import { Button, Group, Stack, Table, TextInput } from '@mantine/core';
+import { Group, Stack, Table, TextInput } from '@mantine/core';
 import type { Procedure } from '@medplum/fhirtypes';
-import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatFhirDateTime } from '../format/dates';
 import { codesText, codeText, periodText } from './clinical-display';
@@ -8,7 +7,7 @@ import type { NewProcedure } from './clinical-lists-api';
 import { EnteredInErrorButton } from './EnteredInErrorButton';
 import { DateField, ListForm, useFormErrors } from './list-form';
 import { today } from './list-options';
-import { ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
+import { AddButton, ListTable, PanelHeader, StatusBadge, useCanChart } from './list-ui';
 import { useClinicalList, useClinicalListsApi, useListChange } from './useClinicalLists';
 
 type Field = 'code' | 'performed';
@@ -59,14 +58,7 @@ export function ProceduresPanel({ patientId }: { patientId: string }) {
     <Stack gap="md">
       <PanelHeader
         title="Procedures"
-        actions={
-          canEdit &&
-          !adding && (
-            <Button size="xs" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
-              Record procedure
-            </Button>
-          )
-        }
+        actions={canEdit && !adding && <AddButton onClick={() => setAdding(true)}>Record procedure</AddButton>}
       />
       {adding && <AddProcedureForm patientId={patientId} onDone={() => setAdding(false)} />}
       <ListTable<Procedure>

@@ -1,6 +1,8 @@
-import { Button, Group, Select, Stack, TextInput } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { Button, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { type ComponentProps, type ReactNode, useState } from 'react';
 import { ErrorAlert } from '../shared/ErrorAlert';
+import type { Concept } from './clinical-lists-api';
+import { EnteredInErrorButton } from './EnteredInErrorButton';
 import { type FieldErrors, fieldMessage, type PlaceError, placeOf } from './list-errors';
 import { FORM_STYLE, FormBox } from './list-ui';
 
@@ -87,6 +89,92 @@ export function ListForm({
       </form>
     </FormBox>
   );
+}
+
+/**
+ * An entry's edit form: named after the entry, "Save changes" or Cancel, and marking it entered in error
+ * beside (which closes the form too).
+ */
+export function EditListForm({
+  list,
+  patientId,
+  id,
+  name,
+  failed,
+  pending,
+  unplaced,
+  onSubmit,
+  onDone,
+  children,
+}: {
+  list: ComponentProps<typeof EnteredInErrorButton>['list'];
+  patientId: string;
+  id: string;
+  /** What the entry is called in the list ("Type 2 diabetes mellitus"). */
+  name: string;
+  failed: string;
+  pending: boolean;
+  unplaced: unknown;
+  onSubmit: () => unknown;
+  onDone: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <ListForm
+      title={`Edit ${name}`}
+      failed={failed}
+      submitLabel="Save changes"
+      pending={pending}
+      unplaced={unplaced}
+      onSubmit={onSubmit}
+      onCancel={onDone}
+      extra={<EnteredInErrorButton list={list} patientId={patientId} id={id} name={name} onDone={onDone} />}
+    >
+      {children}
+    </ListForm>
+  );
+}
+
+/** An edit's own check: saving nothing at all is refused on the note field. */
+export const NOTHING_CHANGED = 'Nothing changed: change a field or add a note';
+
+/** The note an edit adds to an entry; `about` names the entry's kind ("problem"). */
+export function NoteField({
+  about,
+  value,
+  onChange,
+  error,
+}: {
+  about: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <Textarea
+      label="Add a note"
+      description={`Kept with the ${about}, with the date and who wrote it`}
+      autosize
+      minRows={2}
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      error={error}
+    />
+  );
+}
+
+/**
+ * A code typeahead's text and the concept chosen for it, kept together: typing after a choice leaves
+ * none chosen until the next one. Spread `field` onto the typeahead.
+ */
+export function useCodeChoice() {
+  const [text, setText] = useState('');
+  const [chosen, setChosen] = useState<Concept>();
+  const onChange = (next: string, concept: Concept | undefined) => {
+    setText(next);
+    setChosen(concept);
+  };
+  return { text, chosen, field: { value: text, onChange } };
 }
 
 /** A day, as the lists take dates (YYYY-MM-DD). */

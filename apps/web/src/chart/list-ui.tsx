@@ -1,4 +1,5 @@
-import { Badge, Group, Paper, Stack, Table, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Stack, Table, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { hasAnyRole } from '../auth/roles';
 import { useAuth } from '../auth/useAuth';
@@ -88,6 +89,15 @@ export function PanelHeader({ title, actions }: { title: string; actions?: React
       </Title>
       {actions && <Group gap="sm">{actions}</Group>}
     </Group>
+  );
+}
+
+/** The panel header's button that opens its add form ("Record immunization"). */
+export function AddButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <Button size="xs" leftSection={<IconPlus size={16} aria-hidden />} onClick={onClick}>
+      {children}
+    </Button>
   );
 }
 
