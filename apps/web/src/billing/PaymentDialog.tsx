@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
-import { IconCircleCheck } from '@tabler/icons-react';
+import { SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isApiError } from '../api/api-error';
 import { invoiceNumber } from '../payments/invoice-number';
-import { accidentalClose } from '../payments/payment-dialog';
+import { PaymentForm } from '../payments/PaymentForm';
+import { PaymentModal } from '../payments/PaymentModal';
+import { PaymentReceived } from '../payments/PaymentReceived';
 import { TEST_CARDS } from '../payments/test-cards';
 import { usePaymentAttempt } from '../payments/usePaymentAttempt';
 import type { PickedPatient } from '../schedule/PatientPicker';
@@ -75,110 +76,86 @@ export function PaymentDialog({
   const mayHaveGoneThrough = pay.mayHaveGoneThrough;
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      title={`Payment on invoice ${number}`}
-      closeButtonProps={{ 'aria-label': 'Close' }}
-      {...accidentalClose(pay)}
-    >
+    <PaymentModal title={`Payment on invoice ${number}`} payment={pay} onClose={onClose}>
       {paid ? (
-        <Stack>
-          <Alert
-            color="teal.9"
-            variant="filled"
-            icon={<IconCircleCheck aria-hidden />}
-            title="Payment taken"
-            role="status"
-          >
-            <Text size="sm">
-              {formatMoney(paid.amount, paid.currency)} by {paid.method === 'card' ? 'card' : 'cash'} for {patient.name}
-              .
+        <PaymentReceived
+          title="Payment taken"
+          onDone={onClose}
+          below={
+            <Text fw={600} data-testid="payment-new-balance">
+              {balance.data
+                ? `New balance due: ${formatMoney(balanceIn(balance.data, paid.currency).due, paid.currency)}`
+                : balance.isError
+                  ? 'The new balance could not be loaded.'
+                  : 'Loading the new balance…'}
             </Text>
-            {paid.credited > 0 && (
-              <Text size="sm">{formatMoney(paid.credited, paid.currency)} is kept as credit on the account.</Text>
-            )}
-          </Alert>
-          <Text fw={600} data-testid="payment-new-balance">
-            {balance.data
-              ? `New balance due: ${formatMoney(balanceIn(balance.data, paid.currency).due, paid.currency)}`
-              : balance.isError
-                ? 'The new balance could not be loaded.'
-                : 'Loading the new balance…'}
-          </Text>
-          <Group justify="flex-end">
-            <Button onClick={onClose} data-autofocus>
-              Done
-            </Button>
-          </Group>
-        </Stack>
-      ) : (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
+          }
         >
-          <Stack>
-            <Text size="sm">
-              Balance due on this invoice: <strong>{formatMoney(invoice.balanceDue, invoice.currency)}</strong>. A
-              smaller amount is a partial payment.
+          <Text size="sm">
+            {formatMoney(paid.amount, paid.currency)} by {paid.method === 'card' ? 'card' : 'cash'} for {patient.name}.
+          </Text>
+          {paid.credited > 0 && (
+            <Text size="sm">{formatMoney(paid.credited, paid.currency)} is kept as credit on the account.</Text>
+          )}
+        </PaymentReceived>
+      ) : (
+        <PaymentForm
+          onSubmit={submit}
+          onCancel={onClose}
+          pending={pay.isPending}
+          submitLabel="Take payment"
+          submitColor="teal.9"
+        >
+          <Text size="sm">
+            Balance due on this invoice: <strong>{formatMoney(invoice.balanceDue, invoice.currency)}</strong>. A smaller
+            amount is a partial payment.
+          </Text>
+          <TextInput
+            label={`Amount (${invoice.currency})`}
+            required
+            inputMode="decimal"
+            value={amount}
+            onChange={(event) => setAmount(event.currentTarget.value)}
+            error={amountError ?? (field === 'amount' ? message : undefined)}
+            data-autofocus
+          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="payment-method-label">
+              Method
             </Text>
-            <TextInput
-              label={`Amount (${invoice.currency})`}
-              required
-              inputMode="decimal"
-              value={amount}
-              onChange={(event) => setAmount(event.currentTarget.value)}
-              error={amountError ?? (field === 'amount' ? message : undefined)}
-              data-autofocus
+            <SegmentedControl
+              aria-labelledby="payment-method-label"
+              value={method}
+              onChange={(value) => setMethod(value as 'card' | 'cash')}
+              data={[
+                { value: 'card', label: 'Card' },
+                { value: 'cash', label: 'Cash' },
+              ]}
             />
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="payment-method-label">
-                Method
-              </Text>
-              <SegmentedControl
-                aria-labelledby="payment-method-label"
-                value={method}
-                onChange={(value) => setMethod(value as 'card' | 'cash')}
-                data={[
-                  { value: 'card', label: 'Card' },
-                  { value: 'cash', label: 'Cash' },
-                ]}
-              />
-            </Stack>
-            {method === 'card' && (
-              <Select
-                label="Card (development gateway)"
-                data={CARD_CHOICES}
-                value={card}
-                onChange={setCard}
-                allowDeselect={false}
-                error={field === 'card' ? message : undefined}
-              />
-            )}
-            {pay.isError && !field && (
-              <ErrorAlert
-                title={
-                  mayHaveGoneThrough ? 'No answer yet: the payment may have been taken' : 'The payment was not taken'
-                }
-                error={pay.error}
-              />
-            )}
-            {mayHaveGoneThrough && (
-              <Text size="sm">Press Take payment again: the same payment is retried, never charged twice.</Text>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={pay.isPending} color="teal.9">
-                Take payment
-              </Button>
-            </Group>
           </Stack>
-        </form>
+          {method === 'card' && (
+            <Select
+              label="Card (development gateway)"
+              data={CARD_CHOICES}
+              value={card}
+              onChange={setCard}
+              allowDeselect={false}
+              error={field === 'card' ? message : undefined}
+            />
+          )}
+          {pay.isError && !field && (
+            <ErrorAlert
+              title={
+                mayHaveGoneThrough ? 'No answer yet: the payment may have been taken' : 'The payment was not taken'
+              }
+              error={pay.error}
+            />
+          )}
+          {mayHaveGoneThrough && (
+            <Text size="sm">Press Take payment again: the same payment is retried, never charged twice.</Text>
+          )}
+        </PaymentForm>
       )}
-    </Modal>
+    </PaymentModal>
   );
 }

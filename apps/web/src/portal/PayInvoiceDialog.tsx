@@ -1,11 +1,13 @@
-import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
+import { Alert, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type CSSProperties, useState } from 'react';
 import { useApi } from '../api/useApi';
 import { formatMoney, minorToInput, parseAmountInput } from '../billing/money';
 import { invoiceNumber } from '../payments/invoice-number';
-import { accidentalClose } from '../payments/payment-dialog';
+import { PaymentForm } from '../payments/PaymentForm';
+import { PaymentModal } from '../payments/PaymentModal';
+import { PaymentReceived } from '../payments/PaymentReceived';
 import { type CardErrors, cardToken, groupCardNumber, TEST_CARDS } from '../payments/test-cards';
 import { usePaymentAttempt } from '../payments/usePaymentAttempt';
 import { type PortalInvoice, type PortalPayment, payInvoice } from './portal-api';
@@ -75,130 +77,99 @@ export function PayInvoiceDialog({
   });
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      title={`Pay invoice ${number}`}
-      closeButtonProps={{ 'aria-label': 'Close' }}
-      // A double click on Pay must not close the dialog when the form shrinks under the second click (an
-      // earlier refusal's message goes away as the payment starts): the confirmation would be lost.
-      {...accidentalClose(pay)}
-    >
+    <PaymentModal title={`Pay invoice ${number}`} payment={pay} onClose={onClose}>
       {paid ? (
-        <Stack>
-          <Alert
-            color="teal.9"
-            variant="filled"
-            icon={<IconCircleCheck aria-hidden />}
-            title="Payment received"
-            role="status"
-          >
-            {paidMessage(paid.amount, paid.currency, invoice.openBalance)}
-          </Alert>
-          <Group justify="flex-end">
-            <Button onClick={onClose} data-autofocus>
-              Done
-            </Button>
-          </Group>
-        </Stack>
+        <PaymentReceived title="Payment received" onDone={onClose}>
+          {paidMessage(paid.amount, paid.currency, invoice.openBalance)}
+        </PaymentReceived>
       ) : (
-        <form
+        <PaymentForm
           noValidate
           // Mantine's default error red is too light on white for small text (WCAG AA).
           style={ERROR_COLOR}
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
+          onSubmit={submit}
+          onCancel={onClose}
+          pending={pay.isPending}
+          submitLabel={parsedAmount.ok ? `Pay ${formatMoney(parsedAmount.minor, shown.currency)}` : 'Pay'}
         >
-          <Stack>
-            <Text size="sm">
-              Balance on this invoice: <strong>{formatMoney(shown.balance, shown.currency)}</strong>. You may pay all of
-              it or a part.
-            </Text>
+          <Text size="sm">
+            Balance on this invoice: <strong>{formatMoney(shown.balance, shown.currency)}</strong>. You may pay all of
+            it or a part.
+          </Text>
+          <TextInput
+            label={`Amount (${shown.currency})`}
+            required
+            inputMode="decimal"
+            value={amount}
+            onChange={(event) => {
+              setAmount(event.currentTarget.value);
+              setAmountError(undefined);
+            }}
+            error={amountError ?? (refusal?.field === 'amount' ? refusal.message : undefined)}
+            data-autofocus
+          />
+          <TextInput
+            label="Card number"
+            required
+            inputMode="numeric"
+            autoComplete="cc-number"
+            placeholder="1234 1234 1234 1234"
+            error={cardErrors.number ?? (refusal?.field === 'card' ? refusal.message : undefined)}
+            {...field('number')}
+          />
+          <SimpleGrid cols={2}>
             <TextInput
-              label={`Amount (${shown.currency})`}
-              required
-              inputMode="decimal"
-              value={amount}
-              onChange={(event) => {
-                setAmount(event.currentTarget.value);
-                setAmountError(undefined);
-              }}
-              error={amountError ?? (refusal?.field === 'amount' ? refusal.message : undefined)}
-              data-autofocus
-            />
-            <TextInput
-              label="Card number"
+              label="Expiry (MM/YY)"
               required
               inputMode="numeric"
-              autoComplete="cc-number"
-              placeholder="1234 1234 1234 1234"
-              error={cardErrors.number ?? (refusal?.field === 'card' ? refusal.message : undefined)}
-              {...field('number')}
+              autoComplete="cc-exp"
+              placeholder="MM/YY"
+              error={cardErrors.expiry}
+              {...field('expiry')}
             />
-            <SimpleGrid cols={2}>
-              <TextInput
-                label="Expiry (MM/YY)"
-                required
-                inputMode="numeric"
-                autoComplete="cc-exp"
-                placeholder="MM/YY"
-                error={cardErrors.expiry}
-                {...field('expiry')}
-              />
-              <TextInput
-                label="Security code"
-                required
-                inputMode="numeric"
-                autoComplete="cc-csc"
-                error={cardErrors.cvc}
-                {...field('cvc')}
-              />
-            </SimpleGrid>
-            <Text size="xs" c="dimmed">
-              Development payment gateway: test cards{' '}
-              {TEST_CARDS.map((test) => `${groupCardNumber(test.number)} (${test.label})`).join(' and ')}, any future
-              expiry and any three digits. Your card number is not sent to the clinic, only the gateway's token.
+            <TextInput
+              label="Security code"
+              required
+              inputMode="numeric"
+              autoComplete="cc-csc"
+              error={cardErrors.cvc}
+              {...field('cvc')}
+            />
+          </SimpleGrid>
+          <Text size="xs" c="dimmed">
+            Development payment gateway: test cards{' '}
+            {TEST_CARDS.map((test) => `${groupCardNumber(test.number)} (${test.label})`).join(' and ')}, any future
+            expiry and any three digits. Your card number is not sent to the clinic, only the gateway's token.
+          </Text>
+          {refusal && !refusal.field && (
+            <Alert
+              color="red"
+              variant="light"
+              title={refusal.title}
+              icon={<IconAlertTriangle aria-hidden />}
+              role="alert"
+            >
+              {refusal.message}
+            </Alert>
+          )}
+          {refusal?.field && (
+            <Text size="sm" c="red.9" fw={600} role="alert">
+              {refusal.title}
             </Text>
-            {refusal && !refusal.field && (
-              <Alert
-                color="red"
-                variant="light"
-                title={refusal.title}
-                icon={<IconAlertTriangle aria-hidden />}
-                role="alert"
-              >
-                {refusal.message}
-              </Alert>
-            )}
-            {refusal?.field && (
-              <Text size="sm" c="red.9" fw={600} role="alert">
-                {refusal.title}
-              </Text>
-            )}
-            {pay.mayHaveGoneThrough && (
-              <Alert
-                color="yellow"
-                variant="light"
-                title="No answer yet: your payment may have gone through"
-                icon={<IconAlertTriangle aria-hidden />}
-                role="alert"
-              >
-                Press Pay again: the same payment is retried and never charged twice.
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={pay.isPending}>
-                {parsedAmount.ok ? `Pay ${formatMoney(parsedAmount.minor, shown.currency)}` : 'Pay'}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+          )}
+          {pay.mayHaveGoneThrough && (
+            <Alert
+              color="yellow"
+              variant="light"
+              title="No answer yet: your payment may have gone through"
+              icon={<IconAlertTriangle aria-hidden />}
+              role="alert"
+            >
+              Press Pay again: the same payment is retried and never charged twice.
+            </Alert>
+          )}
+        </PaymentForm>
       )}
-    </Modal>
+    </PaymentModal>
   );
 }
