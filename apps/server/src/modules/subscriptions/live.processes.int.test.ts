@@ -1,10 +1,10 @@
-import type { Subscription } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, fhirClient, newTenantId, type TestApp } from '../../../test/test-app';
 import { buildApp } from '../../app';
 import { testConfig } from '../../config';
 import { type Broadcast, LocalBroadcast, PostgresBroadcast } from '../../platform/broadcast';
 import { member } from '../access/access-fixtures.int-helpers';
+import { websocketSubscription } from './subscriptions.fixtures';
 
 /**
  * Two Meridian servers on one database, as behind a load balancer: the dispatcher of one delivers an
@@ -100,20 +100,12 @@ describe('live updates across servers', () => {
   it('a FHIR Subscription websocket bound on one server is pinged when the other sends the notification', async () => {
     const tenantId = newTenantId();
     await dispatching.tenants.ensure(tenantId, 'Clinic C');
-    const fhir = fhirClient(dispatching, tenantId);
-    const subscription = await fhir.create<Subscription>({
-      resourceType: 'Subscription',
-      status: 'requested',
-      reason: 'Chart refresh',
-      criteria: 'Patient?family=Pinged',
-      channel: { type: 'websocket' },
-    });
-    await dispatching.app.subscriptions.runDue();
-    const messages: string[] = [];
-    const socket = await serving.app.injectWS('/fhir/R4/$subscription-websocket', {
-      headers: { 'x-meridian-tenant': tenantId },
-    });
-    socket.on('message', (data: Buffer) => messages.push(data.toString()));
+    const { fhir, subscription, socket, messages } = await websocketSubscription(
+      dispatching,
+      serving,
+      tenantId,
+      'Patient?family=Pinged',
+    );
     socket.send(`bind ${subscription.id}`);
     await until(() => messages.length === 1);
     expect(messages[0]).toBe(`bound ${subscription.id}`);

@@ -4,6 +4,7 @@ import type { Observation, Subscription } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, fhirClient, newTenantId, type TestApp } from '../../../test/test-app';
 import { member } from '../access/access-fixtures.int-helpers';
+import { websocketSubscription } from './subscriptions.fixtures';
 import { verifySignature } from './webhooks.signing';
 
 interface Received {
@@ -201,20 +202,12 @@ describe('FHIR Subscription', () => {
 
   it('pings a bound websocket when a matching resource is written', async () => {
     const tenantId = await tenant();
-    const fhir = fhirClient(app, tenantId);
-    const subscription = await fhir.create<Subscription>({
-      resourceType: 'Subscription',
-      status: 'requested',
-      reason: 'Chart refresh',
-      criteria: 'Observation?code=http://loinc.org|2345-7',
-      channel: { type: 'websocket' },
-    });
-    await app.app.subscriptions.runDue();
-    const messages: string[] = [];
-    const socket = await app.app.injectWS('/fhir/R4/$subscription-websocket', {
-      headers: { 'x-meridian-tenant': tenantId },
-    });
-    socket.on('message', (data: Buffer) => messages.push(data.toString()));
+    const { fhir, subscription, socket, messages } = await websocketSubscription(
+      app,
+      app,
+      tenantId,
+      'Observation?code=http://loinc.org|2345-7',
+    );
     const waitFor = async (predicate: () => boolean) => {
       for (let i = 0; i < 200 && !predicate(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(predicate()).toBe(true);
