@@ -70,8 +70,8 @@ describe('access administration in the console', () => {
     await page.getByRole('option', { name: 'Pharmacist' }).click();
     const denyRow = rules.getByRole('row').filter({ hasText: 'Never delete of Invoice' });
     await expect.poll(() => denyRow.count()).toBe(1);
-    expect(await denyRow.getByText('Deny').isVisible()).toBe(true);
-    expect(await page.getByText('You have unsaved changes.').isVisible()).toBe(true);
+    await expect.poll(() => denyRow.getByText('Deny').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('You have unsaved changes.').isVisible()).toBe(true);
     await screenshot(page, 'console-access-policies');
     await expectAccessible(page, 'the access policies screen');
     await page.getByRole('button', { name: 'Save policy' }).click();

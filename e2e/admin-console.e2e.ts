@@ -52,7 +52,7 @@ describe('admin console', () => {
     const addDialog = page.getByRole('dialog', { name: 'Add a user' });
     await addDialog.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => addDialog.getByText('Enter an email address').isVisible()).toBe(true);
-    expect(await addDialog.getByText('Choose a role').isVisible()).toBe(true);
+    await expect.poll(() => addDialog.getByText('Choose a role').isVisible()).toBe(true);
     await addDialog.getByRole('textbox', { name: 'Email' }).fill(email);
     await addDialog.getByRole('textbox', { name: 'Name' }).fill(name);
     await addDialog.getByRole('combobox', { name: 'Role' }).click();

@@ -130,7 +130,7 @@ describe('billing desk: invoice and partial card payment', () => {
     await page.keyboard.press('Escape');
     await page.mouse.click(8, 8);
     await page.waitForTimeout(500);
-    expect(await dialog.getByText('No answer yet: the payment may have been taken').isVisible()).toBe(true);
+    await expect.poll(() => dialog.getByText('No answer yet: the payment may have been taken').isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Take payment' }).click();
     await dialog.getByText('Payment taken').waitFor();
     await page.unroute('**/billing/payments');

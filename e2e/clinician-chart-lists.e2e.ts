@@ -91,7 +91,9 @@ describe('clinician: assessments, and editing problems and allergies in the char
     expect(await row.textContent()).toContain('Physical examination');
     expect(await row.textContent()).toContain('(you)');
     // The abnormal system says so in words, apart from the normal ones.
-    expect(await row.getByText('Abnormal — Respiratory: Expiratory wheeze, right base').isVisible()).toBe(true);
+    await expect
+      .poll(() => row.getByText('Abnormal — Respiratory: Expiratory wheeze, right base').isVisible())
+      .toBe(true);
     expect(await row.getByText(/^Normal — /).textContent()).toBe(
       'Normal — General: Well appearing, no distress; Cardiovascular',
     );

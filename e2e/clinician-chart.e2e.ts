@@ -62,7 +62,7 @@ describe('clinician workspace in the chart', () => {
     expect(await form.getByRole('textbox', { name: 'SpO2', exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await fieldError(page, 'Heart rate')).toBe('');
     // Nothing of the refused set was stored.
-    expect(await latest.getByRole('button', { name: /^Heart rate\s*84 \/min/ }).isVisible()).toBe(true);
+    await expect.poll(() => latest.getByRole('button', { name: /^Heart rate\s*84 \/min/ }).isVisible()).toBe(true);
     await expectAccessible(page, 'the record vitals form with a refused value');
 
     await form.getByRole('textbox', { name: 'SpO2', exact: true }).fill('97');
@@ -90,7 +90,7 @@ describe('clinician workspace in the chart', () => {
     );
     expect(await fieldError(page, 'SpO2')).toBe('');
     await expect.poll(() => latest.getByRole('button', { name: /^Heart rate\s*72 \/min/ }).isVisible()).toBe(true);
-    expect(await latest.getByRole('button', { name: /^BMI\s*22\.9 kg\/m²/ }).isVisible()).toBe(true);
+    await expect.poll(() => latest.getByRole('button', { name: /^BMI\s*22\.9 kg\/m²/ }).isVisible()).toBe(true);
 
     await form.getByRole('button', { name: 'Close' }).click();
     await latest.getByRole('button', { name: /^Temperature\s*37 °C/ }).click();
@@ -133,7 +133,7 @@ describe('clinician workspace in the chart', () => {
           .isVisible(),
       )
       .toBe(true);
-    expect(await note.getByText('Signed', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => note.getByText('Signed', { exact: true }).isVisible()).toBe(true);
     expect(await note.textContent()).toContain('Oral antibiotics; review in 48 hours.');
     // Read-only: no field to change and no way to sign again.
     expect(await note.getByRole('textbox').count()).toBe(0);

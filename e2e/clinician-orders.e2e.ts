@@ -80,7 +80,7 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     // Then one is found: recording it retires the "no known allergies" record.
     await page.getByRole('button', { name: 'Record allergy' }).click();
     const allergyForm = page.getByRole('form', { name: 'Record an allergy' });
-    expect(await allergyForm.getByText(/"No known allergies" is on record/).isVisible()).toBe(true);
+    await expect.poll(() => allergyForm.getByText(/"No known allergies" is on record/).isVisible()).toBe(true);
     await allergyForm.getByRole('textbox', { name: 'Substance' }).fill('Penicillin');
     await allergyForm.getByRole('textbox', { name: 'Reaction', exact: true }).fill('Hives');
     await allergyForm.getByLabel('Reaction severity', { exact: true }).click();
@@ -141,8 +141,8 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     expect(row).toContain('mmol/L');
     expect(row).toContain('3.5–5.1 mmol/L');
     expect(row).toContain('HH Critical high');
-    expect(await card.getByText('Critical', { exact: true }).isVisible()).toBe(true);
-    expect(await card.getByRole('button', { name: /^Acknowledge/ }).isVisible()).toBe(true);
+    await expect.poll(() => card.getByText('Critical', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => card.getByRole('button', { name: /^Acknowledge/ }).isVisible()).toBe(true);
     await expectAccessible(page, 'the orders tab with a critical result');
     await screenshot(page, 'chart-orders-results');
 
@@ -192,7 +192,7 @@ describe('clinician: problems, allergies, orders and the results inbox', () => {
     await form.getByRole('checkbox', { name: /^Place the order now/ }).uncheck();
     await form.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => form.getByText('Choose a modality').isVisible()).toBe(true);
-    expect(await form.getByText('Choose a body part').isVisible()).toBe(true);
+    await expect.poll(() => form.getByText('Choose a body part').isVisible()).toBe(true);
     await form.getByLabel(/^Modality/).click();
     await page.getByRole('option', { name: 'X-ray (digital radiography)' }).click();
     await form.getByLabel(/^Body part/).click();

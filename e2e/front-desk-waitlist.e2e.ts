@@ -136,7 +136,7 @@ describe('front desk: the waitlist and no-shows', () => {
     await choose(page, dialog, 'Visit type', 'Review (30 min)');
     // The window starts as the next two weeks, in the practitioner's zone.
     expect(await dialog.getByLabel('Earliest').inputValue()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
-    expect(await dialog.getByText(/Times in Europe\/Berlin/).isVisible()).toBe(true);
+    await expect.poll(() => dialog.getByText(/Times in Europe\/Berlin/).isVisible()).toBe(true);
     await dialog.getByRole('textbox', { name: 'Note' }).fill('Mornings only; call his mobile');
     await expectAccessible(page, 'the add-to-waitlist dialog');
     await dialog.getByRole('button', { name: 'Add to waitlist' }).click();
@@ -223,7 +223,7 @@ describe('front desk: the waitlist and no-shows', () => {
     const booked = `Booked Tomasz Wierzbicki for ${slotLabel} with ${PRACTITIONER}.`;
     await eventually(() => waitlist.getByText(booked).isVisible()).toBe(true);
     await eventually(() => offers.isVisible()).toBe(false);
-    expect(await waitlist.getByText('No open offers.', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => waitlist.getByText('No open offers.', { exact: false }).isVisible()).toBe(true);
     await eventually(() => row.isVisible()).toBe(false);
     await waitlist.getByRole('button', { name: 'Show on the calendar' }).click();
     const rebooked = calendar.getByRole('button', {
@@ -248,7 +248,9 @@ describe('front desk: the waitlist and no-shows', () => {
     await page.getByRole('tab', { name: 'Waitlist' }).click();
     await waitingTable.getByRole('button', { name: 'Remove Irene Isherwood from the waitlist' }).click();
     const confirm = page.getByRole('dialog', { name: 'Take off the waitlist?' });
-    expect(await confirm.getByText('Irene Isherwood will no longer be offered freed slots.').isVisible()).toBe(true);
+    await expect
+      .poll(() => confirm.getByText('Irene Isherwood will no longer be offered freed slots.').isVisible())
+      .toBe(true);
     await confirm.getByRole('button', { name: 'Remove from waitlist' }).click();
     await eventually(() => waitlist.getByText('Irene Isherwood is off the waitlist.').isVisible()).toBe(true);
     await eventually(() => waitingTable.getByRole('row', { name: /Irene Isherwood/ }).count()).toBe(0);
@@ -269,7 +271,7 @@ describe('front desk: the waitlist and no-shows', () => {
     await chip.click();
     const details = page.getByRole('dialog', { name: 'Appointment' });
     await details.getByRole('button', { name: 'Mark no-show' }).click();
-    expect(await details.getByText('Mark as a no-show?').isVisible()).toBe(true);
+    await expect.poll(() => details.getByText('Mark as a no-show?').isVisible()).toBe(true);
     // Changing one's mind leaves it booked.
     await details.getByRole('button', { name: 'Keep it booked' }).click();
     expect(await details.getByText('Mark as a no-show?').count()).toBe(0);
@@ -277,8 +279,10 @@ describe('front desk: the waitlist and no-shows', () => {
     await details.getByRole('button', { name: 'Mark no-show' }).click();
     await details.getByRole('button', { name: 'Confirm no-show' }).click();
     await eventually(() => details.getByText('Marked as a no-show.').isVisible()).toBe(true);
-    expect(await details.getByText('No-show', { exact: true }).isVisible()).toBe(true);
-    expect(await details.getByRole('button', { name: 'Add QUENNELL, Ruth to the waitlist' }).isVisible()).toBe(true);
+    await expect.poll(() => details.getByText('No-show', { exact: true }).isVisible()).toBe(true);
+    await expect
+      .poll(() => details.getByRole('button', { name: 'Add QUENNELL, Ruth to the waitlist' }).isVisible())
+      .toBe(true);
     expect((await api<Appointment>(`/appointments/${missed.id}`)).status).toBe('noshow');
     await details.getByRole('button', { name: 'Close' }).click();
 

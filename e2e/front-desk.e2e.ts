@@ -96,7 +96,7 @@ describe('front desk: calendar and bed board', () => {
     // Other files' practitioners may be on the list too: this one is chosen by name.
     await choose(page, page, 'Practitioner', 'Dr Ines Haldane');
     await eventually(() => page.getByRole('combobox', { name: 'Practitioner' }).inputValue()).toBe('Dr Ines Haldane');
-    expect(await page.getByText(/Times in Europe\/Berlin \(GMT[+-]\d+\)/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/Times in Europe\/Berlin \(GMT[+-]\d+\)/).isVisible()).toBe(true);
     const calendar = page.getByRole('region', { name: 'Calendar of Dr Ines Haldane' });
     const loaded = async () =>
       (await calendar.isVisible()) || (await page.getByText('Nothing this week', { exact: true }).isVisible());
@@ -116,7 +116,7 @@ describe('front desk: calendar and bed board', () => {
     await eventually(() => dialog.getByText('Choose the patient').isVisible()).toBe(true);
     await dialog.getByRole('searchbox', { name: 'Patient' }).fill('Oyelaran');
     await dialog.getByRole('option', { name: /OYELARAN, Marguerite/ }).click();
-    expect(await dialog.getByText('Selected: OYELARAN, Marguerite').isVisible()).toBe(true);
+    await expect.poll(() => dialog.getByText('Selected: OYELARAN, Marguerite').isVisible()).toBe(true);
     await dialog.getByRole('combobox', { name: 'Visit type' }).click();
     await page.getByRole('option', { name: 'Follow-up (20 min)' }).click();
     await expectAccessible(page, 'the booking dialog');
@@ -169,7 +169,7 @@ describe('front desk: calendar and bed board', () => {
     // Check in: an encounter opens; the chart is one click away.
     await details.getByRole('button', { name: 'Check in' }).click();
     await eventually(() => details.getByText('Checked in: the visit is open.').isVisible()).toBe(true);
-    expect(await details.getByText('Checked in', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => details.getByText('Checked in', { exact: true }).isVisible()).toBe(true);
     expect((await api<Appointment>(`/appointments/${stored!.id}`)).status).toBe('arrived');
     const encounters = await fhirAs(baseUrl, await accessToken(baseUrl, USERS.frontDesk)).get<Bundle<Encounter>>(
       `Encounter?patient=Patient/${patientId}`,
@@ -274,7 +274,7 @@ describe('front desk: calendar and bed board', () => {
     await eventually(() => bed('1, Room 1').getAttribute('aria-label')).toBe(
       `Bed 1, Room 1, ${wardName}: Occupied, Tobias Wrenfield`,
     );
-    expect(await ward.getByText('1 of 3 available beds occupied (33.3 %)').isVisible()).toBe(true);
+    await expect.poll(() => ward.getByText('1 of 3 available beds occupied (33.3 %)').isVisible()).toBe(true);
     const board = async () =>
       (await api<{ wards: BoardWard[] }>('/beds/board')).wards.find((w) => w.name === wardName)!;
     const occupied = async () =>
@@ -323,7 +323,7 @@ describe('front desk: calendar and bed board', () => {
     await eventually(() => bed('1, Room 1').getAttribute('aria-label')).toBe(`Bed 1, Room 1, ${wardName}: Free`);
     // Bed 2 of Room 1 (left by the keyboard move) and the discharge bed are still being cleaned.
     expect((await board()).now).toMatchObject({ occupied: 0, cleaning: 2, free: 1 });
-    expect(await ward.getByText('0 of 3 available beds occupied (0 %)').isVisible()).toBe(true);
+    await expect.poll(() => ward.getByText('0 of 3 available beds occupied (0 %)').isVisible()).toBe(true);
     expect(desk.problems).toEqual([]);
   });
 });

@@ -223,7 +223,7 @@ describe('patient portal and live updates', () => {
 
     await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Medications' }).click();
     await expect.poll(() => page.getByText('Lisinopril 10 mg tablet').isVisible()).toBe(true);
-    expect(await page.getByText('One tablet every morning').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('One tablet every morning').isVisible()).toBe(true);
 
     await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Invoices' }).click();
     await expect.poll(() => page.getByText('No invoices').isVisible()).toBe(true);

@@ -69,7 +69,7 @@ describe('patients', () => {
     expect(text).toContain('Female');
     // Nothing recorded yet is not the same as a recorded "no known allergies".
     await expect.poll(() => banner.textContent()).toContain('Allergies not recorded');
-    expect(await page.getByText('now has a chart').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('now has a chart').isVisible()).toBe(true);
     expect(session.problems).toEqual([]);
   });
 
@@ -163,8 +163,8 @@ describe('patients', () => {
     // On a phone the navigation folds away and the search moves behind an icon.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'Conditions' }).click();
-    expect(await page.getByRole('button', { name: 'Open navigation' }).isVisible()).toBe(true);
-    expect(await page.getByRole('link', { name: 'Search patients' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Open navigation' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: 'Search patients' }).isVisible()).toBe(true);
     await screenshot(page, 'patient-chart-phone');
     await page.setViewportSize({ width: 1360, height: 860 });
 

@@ -80,7 +80,7 @@ describe('switching organisation', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Choose where to work' }).isVisible()).toBe(true);
     await page.getByRole('combobox', { name: 'Organisation' }).click();
-    expect(await page.getByRole('option', { name: upland.name }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('option', { name: upland.name }).isVisible()).toBe(true);
     await page.getByRole('option', { name: harbourName }).click();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
@@ -99,7 +99,7 @@ describe('switching organisation', () => {
     await expect.poll(() => menu.getByText('Switch organisation').isVisible()).toBe(true);
     // Only the other organisation is offered; the current one is named above it.
     expect(await menu.getByRole('menuitem', { name: harbourName }).count()).toBe(0);
-    expect(await menu.getByText(harbourName).isVisible()).toBe(true);
+    await expect.poll(() => menu.getByText(harbourName).isVisible()).toBe(true);
     await expectAccessible(page, 'the account menu with its organisations');
     await screenshot(page, 'tenant-switch');
 
@@ -124,7 +124,7 @@ describe('switching organisation', () => {
 
     await page.getByRole('button', { name: 'Account menu: Noor Castellanos' }).click();
     await expect.poll(() => page.getByRole('menu').getByText(upland.name).isVisible()).toBe(true);
-    expect(await page.getByRole('menu').getByRole('menuitem', { name: harbourName }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('menu').getByRole('menuitem', { name: harbourName }).isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     expect(session.problems).toEqual([]);
   });
